@@ -1,0 +1,27 @@
+"""The navigation of the base layout, per role."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Role
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = [(_("Home"), reverse("home"))]
+    if user.role in (Role.CONSULTANT, Role.MANAGER):
+        items.append((_("Clients"), reverse("clients:list")))
+    if user.role == Role.CONSULTANT:
+        items.append((_("New client"), reverse("clients:create")))
+    if user.role == Role.ADMIN:
+        items.append((_("Policy settings"), reverse("admin:index")))
+    current = request.path
+    return {
+        "navigation": [
+            {"label": label, "url": url, "current": current == url}
+            for label, url in items
+        ]
+    }

@@ -1,0 +1,89 @@
+"""The kernel: users, teams and roles, the access log and service heartbeats."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CONSULTANT = "consultant", _("Consultant")
+    MANAGER = "manager", _("Team leader")
+    POLICY = "policy", _("Policy officer")
+    ADMIN = "admin", _("Application manager")
+
+
+class JobTitle(models.TextChoices):
+    GATEKEEPER = "gatekeeper", _("Gatekeeper")
+    INTAKE = "intake", _("Intake officer")
+    WORK_COACH = "work_coach", _("Work coach")
+    WORK_BROKER = "work_broker", _("Work broker")
+    PARTICIPATION_BROKER = "participation_broker", _("Participation broker")
+    INCOME_CONSULTANT = "income_consultant", _("Income consultant")
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CONSULTANT)
+    job_title = models.CharField(_("job title"), max_length=30, choices=JobTitle.choices, blank=True)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AccessReason(models.TextChoices):
+    CASEWORK = "casework", _("Case handling")
+
+
+class AccessLog(models.Model):
+    """One row per response that showed a person's data. Append-only: a database trigger
+    (migration 0002) refuses UPDATE and DELETE."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    accessed_at = models.DateTimeField(default=timezone.now)
+    # A plain id, not a foreign key: the kernel does not depend on the clients app, and the
+    # log must outlive any change to the client row.
+    client_id = models.BigIntegerField()
+    view = models.CharField(max_length=100)
+    path = models.CharField(max_length=500)
+    reason = models.CharField(max_length=20, choices=AccessReason.choices)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            # "who looked at this client", newest first
+            models.Index(fields=["client_id", "-accessed_at"], name="accesslog_client_idx"),
+            # "what did this user look at"
+            models.Index(fields=["user", "-accessed_at"], name="accesslog_user_idx"),
+        ]
+
+
+class Heartbeat(models.Model):
+    """The last time a background service proved it runs (see casework.tasks.heartbeat)."""
+
+    service = models.CharField(max_length=50, primary_key=True)
+    seen_at = models.DateTimeField()

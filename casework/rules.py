@@ -1,0 +1,36 @@
+"""Role predicates and the permissions they grant (django-rules)."""
+
+import rules
+
+from casework.models import Role
+
+
+@rules.predicate
+def is_consultant(user) -> bool:
+    return user.is_authenticated and user.role == Role.CONSULTANT
+
+
+@rules.predicate
+def is_manager(user) -> bool:
+    return user.is_authenticated and user.role == Role.MANAGER
+
+
+@rules.predicate
+def is_policy_officer(user) -> bool:
+    return user.is_authenticated and user.role == Role.POLICY
+
+
+@rules.predicate
+def is_application_manager(user) -> bool:
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
+# Roles that work with individual clients; policy staff see aggregates only.
+can_see_persons = is_consultant | is_manager
+
+rules.add_perm("casework.view_team", is_application_manager)
+rules.add_perm("casework.add_team", is_application_manager)
+rules.add_perm("casework.change_team", is_application_manager)
+rules.add_perm("casework.view_user", is_application_manager)
+rules.add_perm("casework.add_user", is_application_manager)
+rules.add_perm("casework.change_user", is_application_manager)

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Role, User
+from clients.bsn import normalise_bsn, validate_bsn
+from clients.models import BarrierType, Client, ClientGroup, LadderStep
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ClientForm(forms.ModelForm):
+    """Create and edit a client's personal data. Saving goes through clients.services."""
+
+    class Meta:
+        model = Client
+        fields = [
+            "bsn",
+            "first_name",
+            "surname_prefix",
+            "last_name",
+            "date_of_birth",
+            "gender",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "neighbourhood",
+            "phone",
+            "email",
+            "household_type",
+            "education_level",
+            "has_basic_qualification",
+            "is_status_holder",
+            "has_civic_integration_duty",
+            "in_target_group_register",
+            "barriers",
+            "consultants",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "barriers": forms.CheckboxSelectMultiple,
+            "consultants": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "bsn": {"unique": _("A client with this BSN already exists.")},
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bsn"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "maxlength": 11}
+        )
+        self.fields["bsn"].validators = []  # validated after normalising, in clean_bsn
+        self.fields["barriers"].queryset = BarrierType.objects.all()
+        self.fields["consultants"].queryset = User.objects.filter(
+            team_id=user.team_id, role=Role.CONSULTANT, is_active=True
+        ).order_by("first_name", "last_name")
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
+
+    def clean_bsn(self) -> str:
+        bsn = normalise_bsn(self.cleaned_data["bsn"])
+        validate_bsn(bsn)
+        return bsn
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return born
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["barriers"] = list(data["barriers"])
+        data["consultants"] = list(data["consultants"])
+        return data
+
+
+class ClientSearchForm(forms.Form):
+    """Name or BSN; sent by POST so a BSN never lands in a URL or a server log."""
+
+    q = forms.CharField(label=_("Name or BSN"), required=False, max_length=100)
+
+
+class CaseloadFilterForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("Client group"), queryset=ClientGroup.objects.none(), required=False,
+        empty_label=_("All client groups"),
+    )
+    step = forms.ModelChoiceField(
+        label=_("Ladder step"), queryset=LadderStep.objects.none(), required=False,
+        empty_label=_("All steps"), to_field_name="number",
+    )
+    consultant = forms.ModelChoiceField(
+        label=_("Consultant"), queryset=User.objects.none(), required=False,
+        empty_label=_("Whole team"),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = ClientGroup.objects.filter(is_active=True)
+        self.fields["step"].queryset = LadderStep.objects.all()
+        consultants: QuerySet[User] = User.objects.filter(
+            team_id=user.team_id, role=Role.CONSULTANT
+        ).order_by("first_name", "last_name")
+        self.fields["consultant"].queryset = consultants

@@ -1,0 +1,288 @@
+"""The client and the case: person, benefit periods, ladder measurements, klantgroepen.
+
+Current values (klantgroep, ladder step, on benefit) are derived from the histories, never
+stored twice: see clients.selectors.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Team
+from clients.bsn import validate_bsn
+
+
+class ClientGroup(models.Model):
+    """A klantgroep (segment): decides the service and the conversation rhythm. Policy data."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("who belongs here"), blank=True)
+    criteria = models.TextField(
+        _("default criteria"), blank=True, help_text=_("A warning, never a block: the client chooses.")
+    )
+    service = models.TextField(_("service"), blank=True)
+    progress_conversations_per_year = models.PositiveSmallIntegerField(
+        _("progress conversations per year"),
+        default=0,
+        help_text=_("0 means no periodic progress conversation."),
+    )
+    legal_review_interval_months = models.PositiveSmallIntegerField(
+        _("legality review every (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when legality is checked within the regular conversations."),
+    )
+    directing_organisation = models.CharField(_("directing organisation"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("client group")
+        verbose_name_plural = _("client groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LadderStep(models.Model):
+    """A step of the participatieladder (the national six by default; configurable)."""
+
+    number = models.PositiveSmallIntegerField(_("step"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("ladder step")
+        verbose_name_plural = _("ladder steps")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class BarrierType(models.Model):
+    """A kind of barrier to work or participation (medical, debts, childcare, ...). Policy data."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("barrier type")
+        verbose_name_plural = _("barrier types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    FEMALE = "f", _("Female")
+    MALE = "m", _("Male")
+    OTHER = "x", _("Other")
+    UNKNOWN = "u", _("Unknown")
+
+
+class HouseholdType(models.TextChoices):
+    SINGLE = "single", _("Single")
+    SINGLE_PARENT = "single_parent", _("Single parent")
+    COUPLE = "couple", _("Couple without children")
+    COUPLE_WITH_CHILDREN = "couple_children", _("Couple with children")
+    OTHER = "other", _("Other")
+
+
+class EducationLevel(models.TextChoices):
+    NONE = "none", _("None or primary school")
+    PRE_VOCATIONAL = "pre_vocational", _("VMBO or MBO level 1")
+    VOCATIONAL = "vocational", _("MBO level 2 to 4")
+    SECONDARY = "secondary", _("HAVO or VWO")
+    HIGHER = "higher", _("HBO or university")
+
+
+class Client(models.Model):
+    bsn = models.CharField(_("BSN"), max_length=9, unique=True, validators=[validate_bsn])
+    first_name = models.CharField(_("first name"), max_length=100)
+    surname_prefix = models.CharField(_("surname prefix"), max_length=20, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+
+    street = models.CharField(_("street"), max_length=100, blank=True)
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    household_type = models.CharField(
+        _("household"), max_length=20, choices=HouseholdType.choices
+    )
+    education_level = models.CharField(
+        _("education level"), max_length=20, choices=EducationLevel.choices
+    )
+    has_basic_qualification = models.BooleanField(_("has a basic qualification"), default=False)
+    is_status_holder = models.BooleanField(_("status holder"), default=False)
+    has_civic_integration_duty = models.BooleanField(_("civic integration duty"), default=False)
+    in_target_group_register = models.BooleanField(_("in the target group register"), default=False)
+    barriers = models.ManyToManyField(
+        BarrierType, verbose_name=_("barriers"), blank=True, related_name="clients"
+    )
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="clients"
+    )
+    consultants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consultants"),
+        blank=True,
+        related_name="caseload",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [
+            # The caseload list: a team's clients in name order.
+            models.Index(fields=["team", "last_name", "first_name", "id"], name="client_team_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.surname_prefix, self.last_name) if p)
+
+    @property
+    def masked_bsn(self) -> str:
+        return "*****" + self.bsn[-4:]
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class BenefitScheme(models.TextChoices):
+    PW = "pw", _("Participation Act (PW)")
+    IOAW = "ioaw", _("IOAW")
+    IOAZ = "ioaz", _("IOAZ")
+    BBZ = "bbz", _("Bbz (self-employed)")
+
+
+class OutflowReason(models.TextChoices):
+    WORK = "work", _("Work")
+    OWN_BUSINESS = "own_business", _("Own business")
+    STUDY = "study", _("Study")
+    MOVED = "moved", _("Moved away")
+    OTHER = "other", _("Other")
+
+
+class BenefitPeriod(models.Model):
+    """A period on benefit: start is instroom, end is uitstroom with a reason."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="benefit_periods")
+    scheme = models.CharField(_("scheme"), max_length=10, choices=BenefitScheme.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=20, choices=OutflowReason.choices, blank=True
+    )
+    partner = models.ForeignKey(
+        Client,
+        verbose_name=_("partner on the same benefit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("benefit period")
+        verbose_name_plural = _("benefit periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="benefit_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, end_reason="")
+                | Q(end_date__isnull=False) & ~Q(end_reason=""),
+                name="benefit_end_has_reason",
+            ),
+            # At most one open benefit period per client.
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(end_date__isnull=True), name="one_open_benefit"
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "-start_date"], name="benefit_client_idx")]
+
+
+class LadderMeasurement(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="ladder_measurements")
+    measured_on = models.DateField(_("date"))
+    step = models.ForeignKey(
+        LadderStep, verbose_name=_("current step"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_step = models.ForeignKey(
+        LadderStep, verbose_name=_("target step"), on_delete=models.PROTECT, related_name="+"
+    )
+    measured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("measured by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-measured_on", "-id"]
+        verbose_name = _("ladder measurement")
+        verbose_name_plural = _("ladder measurements")
+        # The current step: the newest measurement per client.
+        indexes = [models.Index(fields=["client", "-measured_on", "-id"], name="ladder_client_idx")]
+
+
+class ClientGroupAssignment(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="group_assignments")
+    group = models.ForeignKey(
+        ClientGroup, verbose_name=_("client group"), on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    chosen_by_client = models.BooleanField(_("chosen by the client"), default=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("client group assignment")
+        verbose_name_plural = _("client group assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="group_ends_after_start",
+            ),
+            # The current group is the one open assignment.
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(end_date__isnull=True), name="one_current_group"
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "-start_date"], name="group_client_idx")]

@@ -1,0 +1,12 @@
+import rules
+
+from casework.rules import can_see_persons, is_application_manager, is_consultant
+
+# Object scope (which clients) is decided by clients.selectors.clients_for_user.
+rules.add_perm("clients.view_client", can_see_persons)
+rules.add_perm("clients.add_client", is_consultant)
+rules.add_perm("clients.change_client", is_consultant)
+
+for model in ("clientgroup", "ladderstep", "barriertype"):
+    for action in ("view", "add", "change"):
+        rules.add_perm(f"clients.{action}_{model}", is_application_manager)

@@ -1,0 +1,132 @@
+"""Reads of clients. Authorization lives here: every view and API reaches clients through
+`clients_for_user` or `get_client_for_user`, so a user never sees a client outside their scope."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from casework.rules import can_see_persons
+from clients.bsn import normalise_bsn
+from clients.models import (
+    BenefitPeriod,
+    Client,
+    ClientGroupAssignment,
+    LadderMeasurement,
+)
+
+if TYPE_CHECKING:
+    from casework.models import User
+
+
+def clients_for_user(user: User) -> QuerySet[Client]:
+    """The clients this user may see: a consultant's or team leader's own team; nobody else."""
+    if not can_see_persons(user) or user.team_id is None:
+        return Client.objects.none()
+    return Client.objects.filter(team_id=user.team_id)
+
+
+def get_client_for_user(user: User, pk: int) -> Client:
+    """One client in the user's scope, with its histories for the dossier; 404 otherwise."""
+    queryset = clients_for_user(user).select_related("team").prefetch_related(
+        # The dossier shows all of these; one query each instead of one per row.
+        "barriers",
+        "consultants",
+        Prefetch("benefit_periods", queryset=BenefitPeriod.objects.select_related("partner")),
+        Prefetch(
+            "ladder_measurements",
+            queryset=LadderMeasurement.objects.select_related(
+                "step", "target_step", "measured_by"
+            ),
+        ),
+        Prefetch(
+            "group_assignments",
+            queryset=ClientGroupAssignment.objects.select_related("group", "assigned_by"),
+        ),
+    )
+    try:
+        return queryset.get(pk=pk)
+    except Client.DoesNotExist:
+        raise Http404 from None
+
+
+def with_current_status(queryset: QuerySet[Client]) -> QuerySet[Client]:
+    """Annotate the current klantgroep and ladder step, derived from the histories in SQL."""
+    current_group = ClientGroupAssignment.objects.filter(
+        client=OuterRef("pk"), end_date__isnull=True
+    )
+    latest_measurement = LadderMeasurement.objects.filter(client=OuterRef("pk")).order_by(
+        "-measured_on", "-id"
+    )
+    return queryset.annotate(
+        current_group_id=Subquery(current_group.values("group_id")[:1]),
+        current_group_name=Subquery(current_group.values("group__name")[:1]),
+        current_step=Subquery(latest_measurement.values("step__number")[:1]),
+        target_step=Subquery(latest_measurement.values("target_step__number")[:1]),
+    )
+
+
+def search_clients(queryset: QuerySet[Client], term: str) -> QuerySet[Client]:
+    """A BSN (digits) matches exactly; anything else matches parts of the name."""
+    term = term.strip()
+    if not term:
+        return queryset
+    bsn = normalise_bsn(term)
+    if bsn.isdigit():
+        return queryset.filter(bsn=bsn)
+    condition = Q()
+    for word in term.split():
+        condition &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+    return queryset.filter(condition)
+
+
+@dataclasses.dataclass(frozen=True)
+class TimelineEvent:
+    date: datetime.date
+    kind: str
+    description: str
+
+
+def client_timeline(client: Client) -> list[TimelineEvent]:
+    """What happened to a client, newest first, from the prefetched histories (no queries)."""
+    from django.utils.translation import gettext as _
+
+    events: list[TimelineEvent] = []
+    for period in client.benefit_periods.all():
+        events.append(
+            TimelineEvent(
+                period.start_date,
+                "benefit",
+                _("Benefit started (%(scheme)s)") % {"scheme": period.get_scheme_display()},
+            )
+        )
+        if period.end_date:
+            events.append(
+                TimelineEvent(
+                    period.end_date,
+                    "benefit",
+                    _("Benefit ended: %(reason)s") % {"reason": period.get_end_reason_display()},
+                )
+            )
+    for assignment in client.group_assignments.all():
+        events.append(
+            TimelineEvent(
+                assignment.start_date,
+                "group",
+                _("Client group: %(group)s") % {"group": assignment.group.name},
+            )
+        )
+    for measurement in client.ladder_measurements.all():
+        events.append(
+            TimelineEvent(
+                measurement.measured_on,
+                "ladder",
+                _("Ladder step %(step)s, target %(target)s")
+                % {"step": measurement.step.number, "target": measurement.target_step.number},
+            )
+        )
+    return sorted(events, key=lambda event: event.date, reverse=True)

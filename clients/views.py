@@ -1,0 +1,115 @@
+"""Pages of the client dossier. Thin: scoping in clients.selectors, writes in clients.services,
+and every response that shows a person's data is written to the access log."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rules.contrib.views import permission_required
+
+from casework.services import record_access
+from clients import selectors, services
+from clients.forms import CaseloadFilterForm, ClientForm, ClientSearchForm
+
+PAGE_SIZE = 25
+SEARCH_SESSION_KEY = "clients_search"
+
+
+@permission_required("clients.view_client", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def client_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # The search term lives in the session (post/redirect/get), never in the URL.
+        search_form = ClientSearchForm(request.POST)
+        if search_form.is_valid():
+            request.session[SEARCH_SESSION_KEY] = search_form.cleaned_data["q"].strip()
+        query = request.GET.copy()
+        query.pop("page", None)
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+    term = request.session.get(SEARCH_SESSION_KEY, "")
+    search_form = ClientSearchForm(initial={"q": term})
+    filter_form = CaseloadFilterForm(request.GET or None, user=request.user)
+
+    clients = selectors.with_current_status(selectors.clients_for_user(request.user))
+    clients = selectors.search_clients(clients, term)
+    if filter_form.is_valid():
+        data = filter_form.cleaned_data
+        if data["group"]:
+            clients = clients.filter(current_group_id=data["group"].pk)
+        if data["step"]:
+            clients = clients.filter(current_step=data["step"].number)
+        if data["consultant"]:
+            clients = clients.filter(consultants=data["consultant"])
+
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request=request, client_ids=[c.pk for c in page], view="clients:list")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "page": page,
+            "search_form": search_form,
+            "search_term": term,
+            "filter_form": filter_form,
+            "page_query": query.urlencode(),
+        },
+    )
+
+
+@permission_required("clients.view_client", raise_exception=True)
+@require_http_methods(["POST"])
+def client_search_clear(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SEARCH_SESSION_KEY, None)
+    return redirect("clients:list")
+
+
+@permission_required("clients.view_client", raise_exception=True)
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = selectors.get_client_for_user(request.user, pk)
+    record_access(request=request, client_ids=[client.pk], view="clients:detail")
+    measurements = list(client.ladder_measurements.all())
+    assignments = list(client.group_assignments.all())
+    periods = list(client.benefit_periods.all())
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "current_measurement": measurements[0] if measurements else None,
+            "current_assignment": next((a for a in assignments if a.end_date is None), None),
+            "current_benefit": next((p for p in periods if p.end_date is None), None),
+            "measurements": measurements,
+            "assignments": assignments,
+            "benefit_periods": periods,
+            "timeline": selectors.client_timeline(client),
+        },
+    )
+
+
+@permission_required("clients.add_client", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        client = services.create_client(created_by=request.user, **form.service_arguments())
+        messages.success(request, _("Client %(name)s has been registered.") % {"name": client})
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@permission_required("clients.change_client", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def client_update(request: HttpRequest, pk: int) -> HttpResponse:
+    client = selectors.get_client_for_user(request.user, pk)
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.update_client(client=client, **form.service_arguments())
+        messages.success(request, _("The changes have been saved."))
+        return redirect("clients:detail", pk=client.pk)
+    record_access(request=request, client_ids=[client.pk], view="clients:update")
+    return render(request, "clients/client_form.html", {"form": form, "client": client})

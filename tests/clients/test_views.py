@@ -1,0 +1,234 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from casework.models import AccessLog
+from clients.models import Client, ClientGroup, LadderStep
+from tests.clients.factories import (
+    BenefitPeriodFactory,
+    ClientFactory,
+    ClientGroupAssignmentFactory,
+    LadderMeasurementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+VALID_FORM = {
+    "bsn": "111222333",
+    "first_name": "Fatima",
+    "last_name": "El Amrani",
+    "date_of_birth": "1990-04-12",
+    "gender": "f",
+    "household_type": "single_parent",
+    "education_level": "vocational",
+}
+
+
+def person_pages(client_a):
+    return [
+        reverse("clients:detail", args=[client_a.pk]),
+        reverse("clients:update", args=[client_a.pk]),
+    ]
+
+
+def test_anonymous_users_are_sent_to_log_in(client, client_a):
+    for url in [reverse("clients:list"), reverse("clients:create"), *person_pages(client_a)]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_a_consultant_opens_a_dossier_of_their_own_team(client, consultant_a, client_a):
+    client.force_login(consultant_a)
+    response = client.get(reverse("clients:detail", args=[client_a.pk]))
+    assert response.status_code == 200
+    assert "Anna Jansen" in response.text
+
+
+def test_a_consultant_of_another_team_gets_404(client, consultant_b, client_a):
+    client.force_login(consultant_b)
+    for url in person_pages(client_a):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("clients:update", args=[client_a.pk]), VALID_FORM).status_code == 404
+
+
+def test_a_consultant_of_another_team_does_not_find_the_client(client, consultant_b, client_a):
+    client.force_login(consultant_b)
+    client.post(reverse("clients:list"), {"q": client_a.bsn})
+    response = client.get(reverse("clients:list"))
+    assert list(response.context["page"]) == []
+
+
+def test_a_policy_officer_is_refused_every_person_page(client, policy_officer, client_a):
+    client.force_login(policy_officer)
+    for url in [reverse("clients:list"), reverse("clients:create"), *person_pages(client_a)]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("clients:create"), VALID_FORM).status_code == 403
+    assert AccessLog.objects.count() == 0
+
+
+def test_an_application_manager_sees_no_person_either(client, application_manager, client_a):
+    client.force_login(application_manager)
+    for url in [reverse("clients:list"), *person_pages(client_a)]:
+        assert client.get(url).status_code == 403, url
+
+
+def test_a_team_leader_reads_but_does_not_edit(client, manager_a, client_a):
+    client.force_login(manager_a)
+    assert client.get(reverse("clients:detail", args=[client_a.pk])).status_code == 200
+    assert client.get(reverse("clients:update", args=[client_a.pk])).status_code == 403
+    assert client.get(reverse("clients:create")).status_code == 403
+
+
+def test_opening_a_dossier_is_written_to_the_access_log(client, consultant_a, client_a):
+    client.force_login(consultant_a)
+    url = reverse("clients:detail", args=[client_a.pk])
+    client.get(url)
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.client_id, entry.view, entry.path) == (
+        consultant_a, client_a.pk, "clients:detail", url,
+    )
+
+
+def test_the_list_logs_every_client_shown(client, consultant_a, team_a, team_b):
+    shown = ClientFactory.create_batch(3, team=team_a)
+    ClientFactory(team=team_b)
+    client.force_login(consultant_a)
+    client.get(reverse("clients:list"))
+    assert set(AccessLog.objects.values_list("client_id", flat=True)) == {c.pk for c in shown}
+
+
+def populate(team, count):
+    groups = list(ClientGroup.objects.all())
+    for i in range(count):
+        person = ClientFactory(team=team)
+        BenefitPeriodFactory(client=person)
+        ClientGroupAssignmentFactory(client=person, group=groups[i % len(groups)])
+        LadderMeasurementFactory(client=person)
+
+
+# session, user, the user's team (layout), count, page, access log insert, filter choices (3)
+LIST_QUERIES = 9
+
+
+@pytest.mark.parametrize("rows", [3, 40])
+def test_the_list_query_count_does_not_grow_with_the_rows(
+    client, consultant_a, team_a, django_assert_num_queries, rows
+):
+    populate(team_a, rows)
+    client.force_login(consultant_a)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(reverse("clients:list"))
+    assert len(response.context["page"]) == min(rows, 25)
+
+
+def test_filters_narrow_the_list(client, consultant_a, team_a):
+    populate(team_a, 8)
+    matchen = ClientGroup.objects.get(code="matchen")
+    client.force_login(consultant_a)
+    response = client.get(reverse("clients:list"), {"group": matchen.pk})
+    assert response.context["page"].paginator.count == 2
+    assert {c.current_group_name for c in response.context["page"]} == {"Matchen"}
+    response = client.get(reverse("clients:list"), {"step": 2})
+    assert response.context["page"].paginator.count == 8
+    response = client.get(reverse("clients:list"), {"step": 5})
+    assert response.context["page"].paginator.count == 0
+
+
+def test_searching_by_bsn_keeps_the_bsn_out_of_every_url(client, consultant_a, team_a):
+    wanted = ClientFactory(team=team_a, bsn="123456782")
+    ClientFactory.create_batch(3, team=team_a)
+    client.force_login(consultant_a)
+    response = client.post(reverse("clients:list"), {"q": "1234 56 782"})
+    assert response.status_code == 302
+    assert "123456782" not in response.url and "782" not in response.url
+    response = client.get(response.url)
+    assert list(response.context["page"]) == [wanted]
+    assert "123456782" not in response.text  # shown masked: *****6782
+    assert "*****6782" in response.text
+
+
+def test_searching_by_name_matches_parts_of_first_and_last_name(client, consultant_a, team_a):
+    ClientFactory(team=team_a, first_name="Pieter", last_name="de Vries")
+    ClientFactory(team=team_a, first_name="Anouk", last_name="Vermeulen")
+    client.force_login(consultant_a)
+    client.post(reverse("clients:list"), {"q": "vries piet"})
+    response = client.get(reverse("clients:list"))
+    assert [c.first_name for c in response.context["page"]] == ["Pieter"]
+    client.post(reverse("clients:search-clear"))
+    response = client.get(reverse("clients:list"))
+    assert response.context["page"].paginator.count == 2
+
+
+def test_registering_a_client_puts_them_in_the_team_and_caseload(client, consultant_a):
+    client.force_login(consultant_a)
+    response = client.post(reverse("clients:create"), VALID_FORM)
+    created = Client.objects.get(bsn="111222333")
+    assert response.status_code == 302
+    assert response.url == reverse("clients:detail", args=[created.pk])
+    assert created.team == consultant_a.team
+    assert list(created.consultants.all()) == [consultant_a]
+
+
+def test_a_wrong_bsn_gets_a_dutch_error_and_keeps_what_was_typed(client, consultant_a):
+    client.force_login(consultant_a)
+    response = client.post(reverse("clients:create"), {**VALID_FORM, "bsn": "111222334"})
+    assert response.status_code == 200
+    assert "elfproef" in response.text
+    assert 'value="El Amrani"' in response.text
+    assert 'value="111222334"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert not Client.objects.exists()
+
+
+def test_a_duplicate_bsn_is_refused_in_dutch(client, consultant_a, client_a):
+    client.force_login(consultant_a)
+    response = client.post(reverse("clients:create"), {**VALID_FORM, "bsn": client_a.bsn})
+    assert "Er bestaat al een cliënt met dit BSN" in response.text
+
+
+def test_a_birth_date_in_the_future_is_refused(client, consultant_a):
+    client.force_login(consultant_a)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    response = client.post(
+        reverse("clients:create"), {**VALID_FORM, "date_of_birth": tomorrow.isoformat()}
+    )
+    assert "toekomst" in response.text
+    assert not Client.objects.exists()
+
+
+def test_editing_saves_and_is_logged(client, consultant_a, client_a):
+    client.force_login(consultant_a)
+    url = reverse("clients:update", args=[client_a.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {**VALID_FORM, "bsn": client_a.bsn, "consultants": [consultant_a.pk]}
+    )
+    assert response.status_code == 302
+    client_a.refresh_from_db()
+    assert client_a.first_name == "Fatima"
+    assert AccessLog.objects.filter(client_id=client_a.pk, view="clients:update").count() == 1
+
+
+def test_the_dossier_shows_current_values_derived_from_history(client, consultant_a, client_a):
+    step5 = LadderStep.objects.get(number=5)
+    step6 = LadderStep.objects.get(number=6)
+    LadderMeasurementFactory(client=client_a, measured_on=datetime.date(2021, 1, 1))
+    LadderMeasurementFactory(
+        client=client_a, measured_on=datetime.date(2023, 1, 1), step=step5, target_step=step6
+    )
+    ClientGroupAssignmentFactory(
+        client=client_a, group=ClientGroup.objects.get(code="matchen"),
+        start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2022, 12, 31),
+    )
+    ClientGroupAssignmentFactory(
+        client=client_a, group=ClientGroup.objects.get(code="groeien"),
+        start_date=datetime.date(2023, 1, 1),
+    )
+    client.force_login(consultant_a)
+    response = client.get(reverse("clients:detail", args=[client_a.pk]))
+    assert response.context["current_measurement"].step == step5
+    assert response.context["current_assignment"].group.code == "groeien"
+    kinds = [event.kind for event in response.context["timeline"]]
+    assert kinds.count("ladder") == 2 and kinds.count("group") == 2
