@@ -27,3 +27,4 @@ test: env
 lint: env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy casework clients instruments monitoring demo tools

@@ -19,6 +19,6 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "job_title", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Role in casework"), {"fields": ("role", "job_title", "team")}),
     )

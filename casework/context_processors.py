@@ -21,7 +21,6 @@ def navigation(request: HttpRequest) -> dict:
     current = request.path
     return {
         "navigation": [
-            {"label": label, "url": url, "current": current == url}
-            for label, url in items
+            {"label": label, "url": url, "current": current == url} for label, url in items
         ]
     }

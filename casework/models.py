@@ -36,7 +36,9 @@ class Team(models.Model):
 
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CONSULTANT)
-    job_title = models.CharField(_("job title"), max_length=30, choices=JobTitle.choices, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=30, choices=JobTitle.choices, blank=True
+    )
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),
@@ -81,9 +83,15 @@ class AccessLog(models.Model):
             models.Index(fields=["user", "-accessed_at"], name="accesslog_user_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.accessed_at:%Y-%m-%d %H:%M} {self.user_id} {self.view} {self.client_id}"
+
 
 class Heartbeat(models.Model):
     """The last time a background service proved it runs (see casework.tasks.heartbeat)."""
 
     service = models.CharField(max_length=50, primary_key=True)
     seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -2,15 +2,15 @@
 
 from collections.abc import Iterable
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from casework.models import AccessLog, AccessReason, Heartbeat
+from casework.types import AuthenticatedHttpRequest
 
 
 def record_access(
     *,
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     client_ids: Iterable[int],
     view: str,
     reason: str = AccessReason.CASEWORK,

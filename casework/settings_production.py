@@ -6,9 +6,7 @@ from casework.settings import STORAGES, env
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-STORAGES["staticfiles"] = {
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-}
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 

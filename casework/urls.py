@@ -7,9 +7,7 @@ from health_check.views import HealthCheckView
 from casework.forms import LoginForm
 
 health_view = login_not_required(
-    HealthCheckView.as_view(
-        checks=["health_check.checks.Database", "casework.health.CeleryBroker"]
-    )
+    HealthCheckView.as_view(checks=["health_check.checks.Database", "casework.health.CeleryBroker"])
 )
 celery_health_view = login_not_required(
     HealthCheckView.as_view(checks=["casework.health.CeleryHeartbeat"])
@@ -20,7 +18,9 @@ urlpatterns = [
     path("clienten/", include("clients.urls")),
     path(
         "inloggen/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

@@ -9,8 +9,13 @@ from clients.models import BarrierType, ClientGroup, LadderStep
 @admin.register(ClientGroup)
 class ClientGroupAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "code", "progress_conversations_per_year", "legal_review_interval_months",
-        "directing_organisation", "position", "is_active",
+        "name",
+        "code",
+        "progress_conversations_per_year",
+        "legal_review_interval_months",
+        "directing_organisation",
+        "position",
+        "is_active",
     ]
     list_editable = ["position", "is_active"]
 

@@ -24,9 +24,7 @@ def normalise_bsn(value: str) -> str:
 
 def validate_bsn(value: str) -> None:
     if not (value.isascii() and value.isdigit()) or len(value) != 9:
-        raise ValidationError(
-            _("A BSN consists of 9 digits."), code="bsn_length"
-        )
+        raise ValidationError(_("A BSN consists of 9 digits."), code="bsn_length")
     if not passes_elfproef(value):
         raise ValidationError(
             _("This is not a valid BSN: it does not pass the eleven test (elfproef)."),

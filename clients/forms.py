@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Role, User
+from casework.models import User
+from casework.selectors import team_consultants
 from clients.bsn import normalise_bsn, validate_bsn
-from clients.models import BarrierType, Client, ClientGroup, LadderStep
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
+from clients.models import Client, ClientGroup, LadderStep
 
 
 class DateInput(forms.DateInput):
@@ -64,10 +62,9 @@ class ClientForm(forms.ModelForm):
             {"inputmode": "numeric", "autocomplete": "off", "maxlength": 11}
         )
         self.fields["bsn"].validators = []  # validated after normalising, in clean_bsn
-        self.fields["barriers"].queryset = BarrierType.objects.all()
-        self.fields["consultants"].queryset = User.objects.filter(
-            team_id=user.team_id, role=Role.CONSULTANT, is_active=True
-        ).order_by("first_name", "last_name")
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["consultants"]
+        ).queryset = team_consultants(user)
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
@@ -98,23 +95,25 @@ class ClientSearchForm(forms.Form):
 
 class CaseloadFilterForm(forms.Form):
     group = forms.ModelChoiceField(
-        label=_("Client group"), queryset=ClientGroup.objects.none(), required=False,
+        label=_("Client group"),
+        queryset=ClientGroup.objects.filter(is_active=True),
+        required=False,
         empty_label=_("All client groups"),
     )
     step = forms.ModelChoiceField(
-        label=_("Ladder step"), queryset=LadderStep.objects.none(), required=False,
-        empty_label=_("All steps"), to_field_name="number",
+        label=_("Ladder step"),
+        queryset=LadderStep.objects.all(),
+        required=False,
+        empty_label=_("All steps"),
+        to_field_name="number",
     )
     consultant = forms.ModelChoiceField(
-        label=_("Consultant"), queryset=User.objects.none(), required=False,
+        label=_("Consultant"),
+        queryset=User.objects.none(),
+        required=False,
         empty_label=_("Whole team"),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = ClientGroup.objects.filter(is_active=True)
-        self.fields["step"].queryset = LadderStep.objects.all()
-        consultants: QuerySet[User] = User.objects.filter(
-            team_id=user.team_id, role=Role.CONSULTANT
-        ).order_by("first_name", "last_name")
-        self.fields["consultant"].queryset = consultants
+        cast(forms.ModelChoiceField, self.fields["consultant"]).queryset = team_consultants(user)

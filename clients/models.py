@@ -22,7 +22,9 @@ class ClientGroup(models.Model):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("who belongs here"), blank=True)
     criteria = models.TextField(
-        _("default criteria"), blank=True, help_text=_("A warning, never a block: the client chooses.")
+        _("default criteria"),
+        blank=True,
+        help_text=_("A warning, never a block: the client chooses."),
     )
     service = models.TextField(_("service"), blank=True)
     progress_conversations_per_year = models.PositiveSmallIntegerField(
@@ -36,7 +38,9 @@ class ClientGroup(models.Model):
         blank=True,
         help_text=_("Empty when legality is checked within the regular conversations."),
     )
-    directing_organisation = models.CharField(_("directing organisation"), max_length=100, blank=True)
+    directing_organisation = models.CharField(
+        _("directing organisation"), max_length=100, blank=True
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -120,9 +124,7 @@ class Client(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
-    household_type = models.CharField(
-        _("household"), max_length=20, choices=HouseholdType.choices
-    )
+    household_type = models.CharField(_("household"), max_length=20, choices=HouseholdType.choices)
     education_level = models.CharField(
         _("education level"), max_length=20, choices=EducationLevel.choices
     )
@@ -153,7 +155,9 @@ class Client(models.Model):
         verbose_name_plural = _("clients")
         indexes = [
             # The caseload list: a team's clients in name order.
-            models.Index(fields=["team", "last_name", "first_name", "id"], name="client_team_name_idx"),
+            models.Index(
+                fields=["team", "last_name", "first_name", "id"], name="client_team_name_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,6 +231,9 @@ class BenefitPeriod(models.Model):
         ]
         indexes = [models.Index(fields=["client", "-start_date"], name="benefit_client_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.start_date} - {self.end_date or ''}"
+
 
 class LadderMeasurement(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="ladder_measurements")
@@ -252,6 +259,9 @@ class LadderMeasurement(models.Model):
         verbose_name_plural = _("ladder measurements")
         # The current step: the newest measurement per client.
         indexes = [models.Index(fields=["client", "-measured_on", "-id"], name="ladder_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.measured_on}: {self.step.number} → {self.target_step.number}"
 
 
 class ClientGroupAssignment(models.Model):
@@ -286,3 +296,6 @@ class ClientGroupAssignment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["client", "-start_date"], name="group_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.start_date} - {self.end_date or ''}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.lookups import Exact
 from django.http import Http404
 
 from casework.rules import can_see_persons
@@ -15,12 +16,19 @@ from clients.bsn import normalise_bsn
 from clients.models import (
     BenefitPeriod,
     Client,
+    ClientGroup,
     ClientGroupAssignment,
     LadderMeasurement,
+    LadderStep,
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from casework.models import User
+
+
+_C = TypeVar("_C", bound=Client)
 
 
 def clients_for_user(user: User) -> QuerySet[Client]:
@@ -32,21 +40,25 @@ def clients_for_user(user: User) -> QuerySet[Client]:
 
 def get_client_for_user(user: User, pk: int) -> Client:
     """One client in the user's scope, with its histories for the dossier; 404 otherwise."""
-    queryset = clients_for_user(user).select_related("team").prefetch_related(
-        # The dossier shows all of these; one query each instead of one per row.
-        "barriers",
-        "consultants",
-        Prefetch("benefit_periods", queryset=BenefitPeriod.objects.select_related("partner")),
-        Prefetch(
-            "ladder_measurements",
-            queryset=LadderMeasurement.objects.select_related(
-                "step", "target_step", "measured_by"
+    queryset = (
+        clients_for_user(user)
+        .select_related("team")
+        .prefetch_related(
+            # The dossier shows all of these; one query each instead of one per row.
+            "barriers",
+            "consultants",
+            Prefetch("benefit_periods", queryset=BenefitPeriod.objects.select_related("partner")),
+            Prefetch(
+                "ladder_measurements",
+                queryset=LadderMeasurement.objects.select_related(
+                    "step", "target_step", "measured_by"
+                ),
             ),
-        ),
-        Prefetch(
-            "group_assignments",
-            queryset=ClientGroupAssignment.objects.select_related("group", "assigned_by"),
-        ),
+            Prefetch(
+                "group_assignments",
+                queryset=ClientGroupAssignment.objects.select_related("group", "assigned_by"),
+            ),
+        )
     )
     try:
         return queryset.get(pk=pk)
@@ -54,23 +66,43 @@ def get_client_for_user(user: User, pk: int) -> Client:
         raise Http404 from None
 
 
-def with_current_status(queryset: QuerySet[Client]) -> QuerySet[Client]:
+def _current_group() -> QuerySet[ClientGroupAssignment]:
+    """The client's open klantgroep assignment (at most one, by constraint)."""
+    return ClientGroupAssignment.objects.filter(client=OuterRef("pk"), end_date__isnull=True)
+
+
+def _latest_measurement() -> QuerySet[LadderMeasurement]:
+    return LadderMeasurement.objects.filter(client=OuterRef("pk")).order_by("-measured_on", "-id")
+
+
+def with_current_status(queryset: QuerySet[_C]) -> QuerySet[WithAnnotations[_C]]:
     """Annotate the current klantgroep and ladder step, derived from the histories in SQL."""
-    current_group = ClientGroupAssignment.objects.filter(
-        client=OuterRef("pk"), end_date__isnull=True
-    )
-    latest_measurement = LadderMeasurement.objects.filter(client=OuterRef("pk")).order_by(
-        "-measured_on", "-id"
-    )
     return queryset.annotate(
-        current_group_id=Subquery(current_group.values("group_id")[:1]),
-        current_group_name=Subquery(current_group.values("group__name")[:1]),
-        current_step=Subquery(latest_measurement.values("step__number")[:1]),
-        target_step=Subquery(latest_measurement.values("target_step__number")[:1]),
+        current_group_name=Subquery(_current_group().values("group__name")[:1]),
+        current_step=Subquery(_latest_measurement().values("step__number")[:1]),
+        target_step=Subquery(_latest_measurement().values("target_step__number")[:1]),
     )
 
 
-def search_clients(queryset: QuerySet[Client], term: str) -> QuerySet[Client]:
+def filter_caseload(
+    queryset: QuerySet[_C],
+    *,
+    group: ClientGroup | None = None,
+    step: LadderStep | None = None,
+    consultant: User | None = None,
+) -> QuerySet[_C]:
+    """Narrow a caseload to a current klantgroep, a current ladder step and a consultant."""
+    if group is not None:
+        queryset = queryset.filter(Exists(_current_group().filter(group=group)))
+    if step is not None:
+        current_step = Subquery(_latest_measurement().values("step_id")[:1])
+        queryset = queryset.filter(Exact(current_step, step.pk))
+    if consultant is not None:
+        queryset = queryset.filter(consultants=consultant)
+    return queryset
+
+
+def search_clients(queryset: QuerySet[_C], term: str) -> QuerySet[_C]:
     """A BSN (digits) matches exactly; anything else matches parts of the name."""
     term = term.strip()
     if not term:

@@ -114,9 +114,7 @@ def start_benefit(
     return period
 
 
-def end_benefit(
-    *, period: BenefitPeriod, end_date: datetime.date, reason: str
-) -> BenefitPeriod:
+def end_benefit(*, period: BenefitPeriod, end_date: datetime.date, reason: str) -> BenefitPeriod:
     period.end_date = end_date
     period.end_reason = reason
     period.full_clean()

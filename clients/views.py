@@ -3,13 +3,14 @@ and every response that shows a person's data is written to the access log."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rules.contrib.views import permission_required
 
 from casework.services import record_access
+from casework.types import AuthenticatedHttpRequest
 from clients import selectors, services
 from clients.forms import CaseloadFilterForm, ClientForm, ClientSearchForm
 
@@ -19,7 +20,7 @@ SEARCH_SESSION_KEY = "clients_search"
 
 @permission_required("clients.view_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         # The search term lives in the session (post/redirect/get), never in the URL.
         search_form = ClientSearchForm(request.POST)
@@ -33,16 +34,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
     search_form = ClientSearchForm(initial={"q": term})
     filter_form = CaseloadFilterForm(request.GET or None, user=request.user)
 
-    clients = selectors.with_current_status(selectors.clients_for_user(request.user))
-    clients = selectors.search_clients(clients, term)
+    clients = selectors.search_clients(selectors.clients_for_user(request.user), term)
     if filter_form.is_valid():
-        data = filter_form.cleaned_data
-        if data["group"]:
-            clients = clients.filter(current_group_id=data["group"].pk)
-        if data["step"]:
-            clients = clients.filter(current_step=data["step"].number)
-        if data["consultant"]:
-            clients = clients.filter(consultants=data["consultant"])
+        clients = selectors.filter_caseload(clients, **filter_form.cleaned_data)
+    clients = selectors.with_current_status(clients)
 
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     record_access(request=request, client_ids=[c.pk for c in page], view="clients:list")
@@ -63,13 +58,13 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("clients.view_client", raise_exception=True)
 @require_http_methods(["POST"])
-def client_search_clear(request: HttpRequest) -> HttpResponse:
+def client_search_clear(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.session.pop(SEARCH_SESSION_KEY, None)
     return redirect("clients:list")
 
 
 @permission_required("clients.view_client", raise_exception=True)
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = selectors.get_client_for_user(request.user, pk)
     record_access(request=request, client_ids=[client.pk], view="clients:detail")
     measurements = list(client.ladder_measurements.all())
@@ -93,7 +88,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("clients.add_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         client = services.create_client(created_by=request.user, **form.service_arguments())
@@ -104,7 +99,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def client_update(request: HttpRequest, pk: int) -> HttpResponse:
+def client_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = selectors.get_client_for_user(request.user, pk)
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     if request.method == "POST" and form.is_valid():

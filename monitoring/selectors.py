@@ -28,9 +28,7 @@ def caseload_by_group(*, team: Team | None = None) -> list[Cell]:
     )
     if team is not None:
         assignments = assignments.filter(client__team=team)
-    counts = dict(
-        assignments.values_list("group_id").annotate(n=Count("client_id", distinct=True))
-    )
+    counts = dict(assignments.values_list("group_id").annotate(n=Count("client_id", distinct=True)))
     return [
         Cell(label=group.name, count=counts.get(group.pk, 0))
         for group in ClientGroup.objects.filter(is_active=True)

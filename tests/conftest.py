@@ -57,8 +57,8 @@ def pytest_collection_modifyitems(config, items):
     elsewhere they are deselected, and the run says so."""
     if os.environ.get("CASEWORK_TEST_REDIS_URL"):
         return
-    selected = [item for item in items if "redis" not in item.keywords]
-    deselected = [item for item in items if "redis" in item.keywords]
+    selected = [item for item in items if item.get_closest_marker("redis") is None]
+    deselected = [item for item in items if item.get_closest_marker("redis") is not None]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

@@ -33,10 +33,28 @@ def manage(*args: str) -> None:
 def services() -> dict[str, list[str]]:
     bin_dir = Path(sys.executable).parent
     return {
-        "web": [str(bin_dir / "gunicorn"), "casework.wsgi", "--bind", ADDRESS,
-                "--workers", "2", "--threads", "4", "--access-logfile", "-"],
-        "worker": [str(bin_dir / "celery"), "-A", "casework", "worker", "--pool", "solo",
-                   "--loglevel", "INFO"],
+        "web": [
+            str(bin_dir / "gunicorn"),
+            "casework.wsgi",
+            "--bind",
+            ADDRESS,
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+        ],
+        "worker": [
+            str(bin_dir / "celery"),
+            "-A",
+            "casework",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+        ],
         "beat": [str(bin_dir / "celery"), "-A", "casework", "beat", "--loglevel", "INFO"],
     }
 

@@ -1,4 +1,4 @@
-"""`make test`: run pytest against a real PostgreSQL (the project-local one without DATABASE_URL)."""
+"""`make test`: pytest against a real PostgreSQL (the project-local one without DATABASE_URL)."""
 
 import subprocess
 import sys

@@ -13,5 +13,5 @@ def widget_described(field: BoundField) -> SafeString:
         ids.append(f"{field.auto_id}-help")
     if field.errors:
         ids.append(f"{field.auto_id}-errors")
-    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    attrs: dict[str, str | bool] = {"aria-describedby": " ".join(ids)} if ids else {}
     return field.as_widget(attrs=attrs)

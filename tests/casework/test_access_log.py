@@ -9,7 +9,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def entry(consultant_a):
     return AccessLog.objects.create(
-        user=consultant_a, client_id=1, view="clients:detail", path="/clienten/1/",
+        user=consultant_a,
+        client_id=1,
+        view="clients:detail",
+        path="/clienten/1/",
         reason="casework",
     )
 
@@ -28,7 +31,10 @@ def test_the_database_refuses_to_delete_an_entry(entry):
 
 
 def test_raw_sql_is_refused_too(entry):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM casework_accesslog")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM casework_accesslog")
     assert AccessLog.objects.count() == 1

@@ -39,9 +39,25 @@ test_database_url.__test__ = False  # a helper, not a test
 def worker(broker_environment: dict[str, str]) -> Iterator[subprocess.Popen]:
     environment = {**os.environ, "DATABASE_URL": test_database_url(), **broker_environment}
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "casework", "worker", "--pool", "solo",
-         "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "casework",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         yield process
@@ -66,9 +82,14 @@ def test_a_task_runs_on_a_real_worker_over_the_filesystem_broker(tmp_path, clien
     client.force_login(consultant_a)
     assert client.get(reverse("health-celery")).status_code == 500  # no heartbeat yet
 
-    with worker({"CELERY_BROKER_URL": "filesystem://", "CELERY_FILESYSTEM_BROKER_DIR": str(folder)}):
-        options = {"data_folder_in": str(folder), "data_folder_out": str(folder),
-                   "control_folder": str(folder / "control")}
+    with worker(
+        {"CELERY_BROKER_URL": "filesystem://", "CELERY_FILESYSTEM_BROKER_DIR": str(folder)}
+    ):
+        options = {
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+        }
         with Connection("filesystem://", transport_options=options) as broker:
             heartbeat.apply_async(connection=broker)
         assert wait_for_heartbeat()

@@ -46,7 +46,16 @@ def test_swapping_adjacent_different_digits_is_caught(digits, position):
     assert not passes_elfproef("".join(swapped))
 
 
-@pytest.mark.parametrize("value", ["", "12345678", "1234567890", "12345678a", "１１１２２２３３３"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "12345678",
+        "1234567890",
+        "12345678a",
+        "\uff11\uff11\uff11\uff12\uff12\uff12\uff13\uff13\uff13",
+    ],
+)
 def test_anything_but_nine_ascii_digits_fails(value):
     assert not passes_elfproef(value)
 

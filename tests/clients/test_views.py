@@ -87,7 +87,10 @@ def test_opening_a_dossier_is_written_to_the_access_log(client, consultant_a, cl
     client.get(url)
     entry = AccessLog.objects.get()
     assert (entry.user, entry.client_id, entry.view, entry.path) == (
-        consultant_a, client_a.pk, "clients:detail", url,
+        consultant_a,
+        client_a.pk,
+        "clients:detail",
+        url,
     )
 
 
@@ -219,11 +222,14 @@ def test_the_dossier_shows_current_values_derived_from_history(client, consultan
         client=client_a, measured_on=datetime.date(2023, 1, 1), step=step5, target_step=step6
     )
     ClientGroupAssignmentFactory(
-        client=client_a, group=ClientGroup.objects.get(code="matchen"),
-        start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2022, 12, 31),
+        client=client_a,
+        group=ClientGroup.objects.get(code="matchen"),
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2022, 12, 31),
     )
     ClientGroupAssignmentFactory(
-        client=client_a, group=ClientGroup.objects.get(code="groeien"),
+        client=client_a,
+        group=ClientGroup.objects.get(code="groeien"),
         start_date=datetime.date(2023, 1, 1),
     )
     client.force_login(consultant_a)
