@@ -33,7 +33,7 @@ class ClientGroup(models.Model):
         help_text=_("0 means no periodic progress conversation."),
     )
     legal_review_interval_months = models.PositiveSmallIntegerField(
-        _("legality review every (months)"),
+        _("legality review interval (months)"),
         null=True,
         blank=True,
         help_text=_("Empty when legality is checked within the regular conversations."),

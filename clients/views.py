@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rules.contrib.views import permission_required
 
+from casework.rules import is_consultant
 from casework.services import record_access
 from casework.types import AuthenticatedHttpRequest
 from clients import selectors, services
@@ -32,7 +33,11 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     term = request.session.get(SEARCH_SESSION_KEY, "")
     search_form = ClientSearchForm(initial={"q": term})
-    filter_form = CaseloadFilterForm(request.GET or None, user=request.user)
+    filters = request.GET.copy()
+    if is_consultant(request.user):
+        # A consultant starts on their own caseload; "whole team" is an explicit empty choice.
+        filters.setdefault("consultant", str(request.user.pk))
+    filter_form = CaseloadFilterForm(filters, user=request.user)
 
     clients = selectors.search_clients(selectors.clients_for_user(request.user), term)
     if filter_form.is_valid():

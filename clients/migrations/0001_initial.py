@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="Empty when legality is checked within the regular conversations.",
                         null=True,
-                        verbose_name="legality review every (months)",
+                        verbose_name="legality review interval (months)",
                     ),
                 ),
                 (

@@ -14,6 +14,7 @@ from tests.clients.factories import (
 
 pytestmark = pytest.mark.django_db
 
+WHOLE_TEAM = {"consultant": ""}
 VALID_FORM = {
     "bsn": "111222333",
     "first_name": "Fatima",
@@ -98,31 +99,46 @@ def test_the_list_logs_every_client_shown(client, consultant_a, team_a, team_b):
     shown = ClientFactory.create_batch(3, team=team_a)
     ClientFactory(team=team_b)
     client.force_login(consultant_a)
-    client.get(reverse("clients:list"))
+    client.get(reverse("clients:list"), WHOLE_TEAM)
     assert set(AccessLog.objects.values_list("client_id", flat=True)) == {c.pk for c in shown}
 
 
-def populate(team, count):
+def test_a_consultant_starts_on_their_own_caseload(client, consultant_a, team_a, client_a):
+    ClientFactory.create_batch(2, team=team_a)
+    client.force_login(consultant_a)
+    assert list(client.get(reverse("clients:list")).context["page"]) == [client_a]
+    assert client.get(reverse("clients:list"), WHOLE_TEAM).context["page"].paginator.count == 3
+
+
+def populate(team, count, consultant=None):
     groups = list(ClientGroup.objects.all())
     for i in range(count):
         person = ClientFactory(team=team)
+        if consultant:
+            person.consultants.add(consultant)
         BenefitPeriodFactory(client=person)
         ClientGroupAssignmentFactory(client=person, group=groups[i % len(groups)])
         LadderMeasurementFactory(client=person)
 
 
-# session, user, the user's team (layout), count, page, access log insert, filter choices (3)
-LIST_QUERIES = 9
-
-
 @pytest.mark.parametrize("rows", [3, 40])
+@pytest.mark.parametrize(
+    ("filters", "queries"),
+    [
+        # session, user, the user's team (layout), count, page, access log insert,
+        # the filter's choices (group, step, consultant)
+        (WHOLE_TEAM, 9),
+        # ... and the consultant filter's validation
+        ({}, 10),
+    ],
+)
 def test_the_list_query_count_does_not_grow_with_the_rows(
-    client, consultant_a, team_a, django_assert_num_queries, rows
+    client, consultant_a, team_a, django_assert_num_queries, rows, filters, queries
 ):
-    populate(team_a, rows)
+    populate(team_a, rows, consultant=consultant_a)
     client.force_login(consultant_a)
-    with django_assert_num_queries(LIST_QUERIES):
-        response = client.get(reverse("clients:list"))
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("clients:list"), filters)
     assert len(response.context["page"]) == min(rows, 25)
 
 
@@ -130,12 +146,12 @@ def test_filters_narrow_the_list(client, consultant_a, team_a):
     populate(team_a, 8)
     matchen = ClientGroup.objects.get(code="matchen")
     client.force_login(consultant_a)
-    response = client.get(reverse("clients:list"), {"group": matchen.pk})
+    response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "group": matchen.pk})
     assert response.context["page"].paginator.count == 2
     assert {c.current_group_name for c in response.context["page"]} == {"Matchen"}
-    response = client.get(reverse("clients:list"), {"step": 2})
+    response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "step": 2})
     assert response.context["page"].paginator.count == 8
-    response = client.get(reverse("clients:list"), {"step": 5})
+    response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "step": 5})
     assert response.context["page"].paginator.count == 0
 
 
@@ -143,7 +159,7 @@ def test_searching_by_bsn_keeps_the_bsn_out_of_every_url(client, consultant_a, t
     wanted = ClientFactory(team=team_a, bsn="123456782")
     ClientFactory.create_batch(3, team=team_a)
     client.force_login(consultant_a)
-    response = client.post(reverse("clients:list"), {"q": "1234 56 782"})
+    response = client.post(f"{reverse('clients:list')}?consultant=", {"q": "1234 56 782"})
     assert response.status_code == 302
     assert "123456782" not in response.url and "782" not in response.url
     response = client.get(response.url)
@@ -157,10 +173,10 @@ def test_searching_by_name_matches_parts_of_first_and_last_name(client, consulta
     ClientFactory(team=team_a, first_name="Anouk", last_name="Vermeulen")
     client.force_login(consultant_a)
     client.post(reverse("clients:list"), {"q": "vries piet"})
-    response = client.get(reverse("clients:list"))
+    response = client.get(reverse("clients:list"), WHOLE_TEAM)
     assert [c.first_name for c in response.context["page"]] == ["Pieter"]
     client.post(reverse("clients:search-clear"))
-    response = client.get(reverse("clients:list"))
+    response = client.get(reverse("clients:list"), WHOLE_TEAM)
     assert response.context["page"].paginator.count == 2
 
 
