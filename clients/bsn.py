@@ -14,6 +14,13 @@ def passes_elfproef(bsn: str) -> bool:
     return total != 0 and total % 11 == 0
 
 
+def check_digit(first_eight: str) -> int | None:
+    """The ninth digit that completes a BSN, or None when no digit passes the elfproef."""
+    total = sum(weight * int(digit) for weight, digit in zip(WEIGHTS, first_eight, strict=False))
+    check = total % 11  # the last weight is -1: total - check must be a non-zero multiple of 11
+    return None if check == 10 or total == check else check
+
+
 def normalise_bsn(value: str) -> str:
     """Strip spaces, dots and dashes; pad an eight-digit BSN (a leading zero dropped) to nine."""
     digits = "".join(ch for ch in value if ch not in " .-")

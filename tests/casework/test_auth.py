@@ -53,3 +53,8 @@ def test_navigation_follows_the_role(client, request, user, expected, absent):
         assert text in navigation
     for text in absent:
         assert text not in navigation
+
+
+def test_the_browser_language_does_not_switch_the_interface(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nl">' in response.text

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import factory
 
+from clients.bsn import check_digit
 from clients.models import (
     BenefitPeriod,
     BenefitScheme,
@@ -22,12 +23,9 @@ from tests.casework.factories import TeamFactory
 def valid_bsns() -> Iterator[str]:
     """Distinct BSNs that pass the elfproef, in increasing order."""
     for number in itertools.count(10_000_000):
-        first_eight = f"{number:08d}"
-        partial = sum(
-            w * int(d) for w, d in zip((9, 8, 7, 6, 5, 4, 3, 2), first_eight, strict=True)
-        )
-        if partial % 11 <= 9:
-            yield first_eight + str(partial % 11)
+        check = check_digit(f"{number:08d}")
+        if check is not None:
+            yield f"{number:08d}{check}"
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

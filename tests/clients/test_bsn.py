@@ -4,7 +4,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clients.bsn import WEIGHTS, normalise_bsn, passes_elfproef, validate_bsn
+from clients.bsn import WEIGHTS, check_digit, normalise_bsn, passes_elfproef, validate_bsn
 
 eight_digits = st.lists(st.integers(0, 9), min_size=8, max_size=8)
 
@@ -66,6 +66,13 @@ def test_all_zeros_fails_although_its_sum_is_divisible():
 
 def test_known_valid_number():
     assert passes_elfproef("111222333")
+
+
+@given(eight_digits)
+def test_the_check_digit_completes_exactly_the_valid_numbers(digits):
+    completed = complete(digits)
+    expected = None if completed is None else int(completed[-1])
+    assert check_digit("".join(map(str, digits))) == expected
 
 
 def test_normalise_strips_separators_and_restores_a_dropped_leading_zero():
