@@ -109,7 +109,9 @@ def interrupt(signum: int, frame: object) -> None:
 
 
 if __name__ == "__main__":
-    # SIGTERM stops the demo like Ctrl-C does: children first, PostgreSQL last.
+    # SIGTERM stops the demo like Ctrl-C does: children first, PostgreSQL last. SIGINT is set
+    # explicitly too: a shell that starts the demo in the background leaves it ignored.
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     os.chdir(ROOT)
     sys.exit(main())
