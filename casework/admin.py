@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import Team, User
+from casework.models import PolicySettings, Team, User
 
 admin.site.site_header = _("Casework: application management")
 admin.site.site_title = _("Casework application management")
@@ -22,3 +23,14 @@ class UserAdmin(DjangoUserAdmin):
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Role in casework"), {"fields": ("role", "job_title", "team")}),
     )
+
+
+@admin.register(PolicySettings)
+class PolicySettingsAdmin(admin.ModelAdmin):
+    """One row: it can be changed, not added or deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -95,3 +95,58 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PolicySettings(models.Model):
+    """The municipality's policy numbers: one row, edited by the application manager."""
+
+    plan_required_up_to_age = models.PositiveSmallIntegerField(
+        _("plan required up to age"), default=27
+    )
+    plan_valid_months = models.PositiveSmallIntegerField(
+        _("a plan is current for (months)"), default=12
+    )
+    ambition_within_days = models.PositiveSmallIntegerField(
+        _("ambition conversation within (days after the benefit starts)"), default=28
+    )
+    inactivity_days = models.PositiveSmallIntegerField(
+        _("signal a client without activity after (days)"), default=90
+    )
+    due_soon_days = models.PositiveSmallIntegerField(_("work queue looks ahead (days)"), default=28)
+
+    class Meta:
+        verbose_name = _("policy settings")
+        verbose_name_plural = _("policy settings")
+
+    def __str__(self) -> str:
+        return str(_("Policy settings"))
+
+    @classmethod
+    def load(cls) -> "PolicySettings":
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings
+
+
+class Notification(models.Model):
+    """An in-app message for one user. `key` makes sending idempotent: a job that runs twice
+    creates each notification once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=200)
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_key")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.message

@@ -16,6 +16,10 @@ celery_health_view = login_not_required(
 urlpatterns = [
     path("", include("monitoring.urls")),
     path("clienten/", include("clients.urls")),
+    path("clienten/", include("clients.conversations.urls")),
+    path("clienten/", include("clients.plans.urls")),
+    path("bijeenkomsten/", include("clients.meetings.urls")),
+    path("werkvoorraad/", include("clients.workqueue.urls")),
     path(
         "inloggen/",
         auth_views.LoginView.as_view(

@@ -3,7 +3,14 @@ admin: every read of a person goes through the audited pages."""
 
 from django.contrib import admin
 
-from clients.models import BarrierType, ClientGroup, LadderStep
+from clients.models import (
+    BarrierType,
+    ClientGroup,
+    LadderStep,
+    LifeDomain,
+    Partner,
+    ScreeningQuestion,
+)
 
 
 @admin.register(ClientGroup)
@@ -13,6 +20,7 @@ class ClientGroupAdmin(admin.ModelAdmin):
         "code",
         "progress_conversations_per_year",
         "legal_review_interval_months",
+        "requires_plan",
         "directing_organisation",
         "position",
         "is_active",
@@ -29,3 +37,21 @@ class LadderStepAdmin(admin.ModelAdmin):
 class BarrierTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "position"]
     list_editable = ["position"]
+
+
+@admin.register(LifeDomain)
+class LifeDomainAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(ScreeningQuestion)
+class ScreeningQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "code", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    list_editable = ["is_active"]

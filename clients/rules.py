@@ -7,6 +7,13 @@ rules.add_perm("clients.view_client", can_see_persons)
 rules.add_perm("clients.add_client", is_consultant)
 rules.add_perm("clients.change_client", is_consultant)
 
-for model in ("clientgroup", "ladderstep", "barriertype"):
+for model in (
+    "clientgroup",
+    "ladderstep",
+    "barriertype",
+    "lifedomain",
+    "screeningquestion",
+    "partner",
+):
     for action in ("view", "add", "change"):
         rules.add_perm(f"clients.{action}_{model}", is_application_manager)

@@ -13,76 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Team
 from clients.bsn import validate_bsn
-
-
-class ClientGroup(models.Model):
-    """A klantgroep (segment): decides the service and the conversation rhythm. Policy data."""
-
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("who belongs here"), blank=True)
-    criteria = models.TextField(
-        _("default criteria"),
-        blank=True,
-        help_text=_("A warning, never a block: the client chooses."),
-    )
-    service = models.TextField(_("service"), blank=True)
-    progress_conversations_per_year = models.PositiveSmallIntegerField(
-        _("progress conversations per year"),
-        default=0,
-        help_text=_("0 means no periodic progress conversation."),
-    )
-    legal_review_interval_months = models.PositiveSmallIntegerField(
-        _("legality review interval (months)"),
-        null=True,
-        blank=True,
-        help_text=_("Empty when legality is checked within the regular conversations."),
-    )
-    directing_organisation = models.CharField(
-        _("directing organisation"), max_length=100, blank=True
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name = _("client group")
-        verbose_name_plural = _("client groups")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class LadderStep(models.Model):
-    """A step of the participatieladder (the national six by default; configurable)."""
-
-    number = models.PositiveSmallIntegerField(_("step"), unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name = _("ladder step")
-        verbose_name_plural = _("ladder steps")
-
-    def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
-
-
-class BarrierType(models.Model):
-    """A kind of barrier to work or participation (medical, debts, childcare, ...). Policy data."""
-
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name = _("barrier type")
-        verbose_name_plural = _("barrier types")
-
-    def __str__(self) -> str:
-        return self.name
+from clients.models.policy import BarrierType, ClientGroup, LadderStep
 
 
 class Gender(models.TextChoices):
@@ -252,6 +183,14 @@ class LadderMeasurement(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
+    conversation = models.ForeignKey(
+        "clients.Conversation",
+        verbose_name=_("conversation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-measured_on", "-id"]
@@ -278,6 +217,14 @@ class ClientGroupAssignment(models.Model):
         verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         null=True,
+        related_name="+",
+    )
+    conversation = models.ForeignKey(
+        "clients.Conversation",
+        verbose_name=_("conversation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
