@@ -21,7 +21,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "team", "is_active"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("Role in casework"), {"fields": ("role", "job_title", "team")}),
+        (_("Role in casework"), {"fields": ("role", "job_title", "team", "phone")}),
     )
 
 

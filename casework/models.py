@@ -47,6 +47,9 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    phone = models.CharField(
+        _("work phone"), max_length=20, blank=True, help_text=_("Shown to clients on their plan.")
+    )
 
     class Meta:
         verbose_name = _("user")
