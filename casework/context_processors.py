@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict:
     items = [(_("Home"), reverse("home"))]
     if user.role in (Role.CONSULTANT, Role.MANAGER):
         items.append((_("Clients"), reverse("clients:list")))
+        items.append((_("Meetings"), reverse("meetings:list")))
     if user.role == Role.CONSULTANT:
         items.append((_("New client"), reverse("clients:create")))
     if user.role == Role.ADMIN:
