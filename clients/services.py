@@ -13,6 +13,7 @@ from clients.models import (
     Client,
     ClientGroup,
     ClientGroupAssignment,
+    Conversation,
     LadderMeasurement,
     LadderStep,
 )
@@ -66,6 +67,7 @@ def assign_client_group(
     reason: str = "",
     chosen_by_client: bool = True,
     assigned_by: User | None = None,
+    conversation: Conversation | None = None,
 ) -> ClientGroupAssignment:
     """Move a client into a klantgroep: the open assignment ends the day before."""
     current = (
@@ -83,6 +85,7 @@ def assign_client_group(
         reason=reason,
         chosen_by_client=chosen_by_client,
         assigned_by=assigned_by,
+        conversation=conversation,
     )
 
 
@@ -94,6 +97,7 @@ def record_ladder_measurement(
     target_step: LadderStep,
     measured_by: User | None,
     note: str = "",
+    conversation: Conversation | None = None,
 ) -> LadderMeasurement:
     return LadderMeasurement.objects.create(
         client=client,
@@ -102,6 +106,7 @@ def record_ladder_measurement(
         target_step=target_step,
         measured_by=measured_by,
         note=note,
+        conversation=conversation,
     )
 
 
