@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from casework.models import Role
+from casework.notifications import unread_notification_count
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -13,12 +14,22 @@ def navigation(request: HttpRequest) -> dict:
         return {"navigation": []}
     items = [(_("Home"), reverse("home"))]
     if user.role in (Role.CONSULTANT, Role.MANAGER):
+        items.append((_("Work queue"), reverse("workqueue:index")))
         items.append((_("Clients"), reverse("clients:list")))
         items.append((_("Meetings"), reverse("meetings:list")))
     if user.role == Role.CONSULTANT:
         items.append((_("New client"), reverse("clients:create")))
     if user.role == Role.ADMIN:
         items.append((_("Policy settings"), reverse("admin:index")))
+    unread = unread_notification_count(user)  # one COUNT on notification_unread_idx
+    items.append(
+        (
+            _("Notifications (%(count)d unread)") % {"count": unread}
+            if unread
+            else _("Notifications"),
+            reverse("notifications"),
+        )
+    )
     current = request.path
     return {
         "navigation": [

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -143,8 +144,13 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
+CELERY_TIMEZONE = TIME_ZONE  # crontab hours below are Amsterdam time
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "casework.tasks.heartbeat", "schedule": 60.0},
+    "record-work-queue": {
+        "task": "clients.tasks.record_work_queue",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 # How old the last Celery heartbeat may be before /health/ reports the worker or beat down.
 CELERY_HEARTBEAT_MAX_AGE_SECONDS = env.int("CELERY_HEARTBEAT_MAX_AGE_SECONDS", default=300)
@@ -161,3 +167,9 @@ LOGGING = {
 
 # Aggregates shown to policy staff hide cells with fewer people than this (privacy).
 SMALL_CELL_THRESHOLD = env.int("SMALL_CELL_THRESHOLD", default=5)
+
+# E-mail: notifications of newly overdue work go out by e-mail only when this is switched on.
+NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=False)
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casework@localhost")

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
+from casework import notifications
 from casework.forms import LoginForm
 
 health_view = login_not_required(
@@ -28,6 +29,8 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("meldingen/", notifications.notification_list, name="notifications"),
+    path("meldingen/gelezen/", notifications.notification_mark_read, name="notifications-read"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("health/", health_view, name="health"),

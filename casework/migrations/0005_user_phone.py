@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0004_policy_settings_row'),
+        ("casework", "0004_policy_settings_row"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, help_text='Shown to clients on their plan.', max_length=20, verbose_name='work phone'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown to clients on their plan.",
+                max_length=20,
+                verbose_name="work phone",
+            ),
         ),
     ]

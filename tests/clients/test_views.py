@@ -125,11 +125,11 @@ def populate(team, count, consultant=None):
 @pytest.mark.parametrize(
     ("filters", "queries"),
     [
-        # session, user, the user's team (layout), count, page, access log insert,
-        # the filter's choices (group, step, consultant)
-        (WHOLE_TEAM, 9),
+        # session, user, the user's team and unread notifications (layout), count, page,
+        # access log insert, the filter's choices (group, step, consultant)
+        (WHOLE_TEAM, 10),
         # ... and the consultant filter's validation
-        ({}, 10),
+        ({}, 11),
     ],
 )
 def test_the_list_query_count_does_not_grow_with_the_rows(

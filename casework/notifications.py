@@ -1,0 +1,47 @@
+"""The user's in-app notifications: the list, and marking them read."""
+
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from casework.models import Notification, User
+from casework.types import AuthenticatedHttpRequest
+
+PAGE_SIZE = 25
+
+
+def unread_notification_count(user: User) -> int:
+    """For the navigation: one COUNT on the index notification_unread_idx (user, read_at)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def _notifications_of(user: User) -> QuerySet[Notification]:
+    """The user's own notifications, unread first, then newest first."""
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    return Notification.objects.filter(user=user).order_by(unread.desc(), "-created_at", "-id")
+
+
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = Paginator(_notifications_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "casework/notifications.html",
+        {"page": page, "unread": unread_notification_count(request.user)},
+    )
+
+
+@require_POST
+def notification_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Mark one notification read (POST `notification`: its id), or all of them (no id).
+    Someone else's notification is a 404."""
+    notifications = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    pk = request.POST.get("notification", "")
+    if pk:
+        if not pk.isdigit() or not Notification.objects.filter(user=request.user, pk=pk).exists():
+            raise Http404
+        notifications = notifications.filter(pk=pk)
+    notifications.update(read_at=timezone.now())
+    return redirect("notifications")

@@ -1,0 +1,491 @@
+"""Reads of the work queue: each client's next due date per kind, computed in the database.
+
+The rules, for clients on benefit (an open benefit period) only; "the current group" is the
+client's open klantgroep assignment:
+
+- ambition: while the client has no completed ambition conversation, one is due
+  `PolicySettings.ambition_within_days` days after the start of the current benefit.
+- progress: when the current group's `progress_conversations_per_year` is above 0, the next one is
+  due one year / that number after the base date. The base is the later of the last completed
+  progress or ambition conversation and the start of the current group assignment: a move to
+  another group starts the new group's rhythm from the move (a conversation held before the move
+  does not count), and a move to a group without a rhythm (Matchen) means nothing is due.
+- legality_review: when the current group's `legal_review_interval_months` is set, the next review
+  is due that many months after the later of the last completed legality review and the start of
+  the current group assignment (so a move into such a group starts the clock, as for progress).
+- inactive: the client counts as inactive `PolicySettings.inactivity_days` days after the last
+  activity, the latest of: a completed conversation of any kind, a ladder measurement, the start of
+  a klantgroep assignment, a plan drawn up, and the start of the current benefit.
+- agreement: each open agreement of the client's current plan (the newest plan) is due on its
+  own due date.
+
+An item is overdue when its due date is before today, and due soon from today until
+`PolicySettings.due_soon_days` days ahead. Inactivity is a signal only once it is the case: an
+inactive item is always overdue, never due soon.
+
+A "year / number" is PostgreSQL interval arithmetic: 1 year / 2 = 6 months, 1 year / 3 = 4 months.
+
+Every rule is an SQL expression over the client row (a join to the open benefit period and the
+current group, correlated subqueries on the indexed histories), so a queue of any size is one
+query and no Python loops over clients; the policy numbers come from ClientGroup rows and
+PolicySettings, never from constants here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, NullIf
+
+from casework.selectors import team_consultants
+from clients.models import (
+    Agreement,
+    AgreementStatus,
+    Client,
+    ClientGroupAssignment,
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    LadderMeasurement,
+    Plan,
+    QueueItemKind,
+    QueueSnapshot,
+)
+from clients.selectors import clients_for_user, filter_caseload
+
+if TYPE_CHECKING:
+    from casework.models import PolicySettings, User
+
+# The kinds that are due on a date computed per client, in the order the dossier shows them.
+CONVERSATION_KINDS = (
+    QueueItemKind.AMBITION,
+    QueueItemKind.PROGRESS,
+    QueueItemKind.LEGALITY_REVIEW,
+)
+CLIENT_KINDS = (*CONVERSATION_KINDS, QueueItemKind.INACTIVE)
+
+
+class MakeInterval(Func):
+    """PostgreSQL's make_interval(<unit> => amount), e.g. make_interval(months => 24)."""
+
+    function = "make_interval"
+    output_field = DurationField()
+
+    def __init__(self, unit: str, amount: Any) -> None:
+        if unit not in ("years", "months", "days"):
+            raise ValueError(unit)
+        super().__init__(amount, template=f"%(function)s({unit} => %(expressions)s)")
+
+
+class PlusInterval(Func):
+    """date + interval, as a date (NULL when either is NULL)."""
+
+    template = "(%(expressions)s)::date"
+    arg_joiner = " + "
+    output_field = DateField()
+
+
+class DividedInterval(Func):
+    """interval / number, e.g. one year / 2 = 6 months (NULL when the number is NULL)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " / "
+    output_field = DurationField()
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """Today and how far the queue looks ahead."""
+
+    today: datetime.date
+    soon_until: datetime.date
+
+    @classmethod
+    def starting(cls, today: datetime.date, policy: PolicySettings) -> Window:
+        return cls(today, today + datetime.timedelta(days=policy.due_soon_days))
+
+
+# --- Building blocks: the client's histories, as subqueries on OuterRef("pk") -----------------
+
+
+def _last_conversation(*kinds: str) -> Subquery:
+    conversations = Conversation.objects.filter(
+        client=OuterRef("pk"), status=ConversationStatus.COMPLETED
+    )
+    if kinds:
+        conversations = conversations.filter(kind__in=kinds)
+    return Subquery(conversations.order_by("-held_on").values("held_on")[:1])
+
+
+def _current_plan_id(client: OuterRef) -> Subquery:
+    """The client's current plan: the newest one (index plan_client_idx)."""
+    return Subquery(
+        Plan.objects.filter(client=client).order_by("-drawn_up_on", "-id").values("pk")[:1]
+    )
+
+
+def on_benefit(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """Only the clients with an open benefit period (nothing is due for anyone else), joined to
+    that period (`open_benefit`) and to their open klantgroep assignment (`current_group`, a LEFT
+    JOIN: a client may have none). Each is at most one row per client (the partial unique
+    indexes one_open_benefit and one_current_group), so the joins never repeat a client; they
+    replace a correlated subquery per client and value with one index lookup."""
+    return clients.alias(
+        open_benefit=FilteredRelation(
+            "benefit_periods", condition=Q(benefit_periods__end_date__isnull=True)
+        ),
+        current_group=FilteredRelation(
+            "group_assignments", condition=Q(group_assignments__end_date__isnull=True)
+        ),
+    ).filter(open_benefit__isnull=False)
+
+
+def due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
+    """The due date of each client kind as an expression on a queryset from on_benefit() (see
+    the module docstring for the rules). NULL means nothing of that kind is due."""
+    benefit_start = F("open_benefit__start_date")
+    group_start = F("current_group__start_date")
+    per_year = F("current_group__group__progress_conversations_per_year")
+    review_months = F("current_group__group__legal_review_interval_months")
+    has_ambition = Exists(
+        Conversation.objects.filter(
+            client=OuterRef("pk"),
+            kind=ConversationKind.AMBITION,
+            status=ConversationStatus.COMPLETED,
+        )
+    )
+    last_activity = Greatest(
+        _last_conversation(),
+        Subquery(
+            LadderMeasurement.objects.filter(client=OuterRef("pk"))
+            .order_by("-measured_on")
+            .values("measured_on")[:1]
+        ),
+        Subquery(
+            ClientGroupAssignment.objects.filter(client=OuterRef("pk"))
+            .order_by("-start_date")
+            .values("start_date")[:1]
+        ),
+        Subquery(
+            Plan.objects.filter(client=OuterRef("pk"))
+            .order_by("-drawn_up_on")
+            .values("drawn_up_on")[:1]
+        ),
+        benefit_start,
+        output_field=DateField(),
+    )
+    return {
+        QueueItemKind.AMBITION: Case(
+            # NULL once an ambition conversation was held: nothing is due.
+            When(
+                ~has_ambition,
+                then=PlusInterval(
+                    benefit_start, MakeInterval("days", Value(policy.ambition_within_days))
+                ),
+            ),
+            default=None,
+            output_field=DateField(),
+        ),
+        QueueItemKind.PROGRESS: PlusInterval(
+            # PostgreSQL's GREATEST ignores NULLs: without a conversation, the group start.
+            Greatest(
+                _last_conversation(ConversationKind.PROGRESS, ConversationKind.AMBITION),
+                group_start,
+                output_field=DateField(),
+            ),
+            # NULLIF: 0 a year (Matchen) divides by NULL, so nothing is due.
+            DividedInterval(
+                MakeInterval("years", Value(1)),
+                NullIf(per_year, Value(0), output_field=IntegerField()),
+            ),
+        ),
+        QueueItemKind.LEGALITY_REVIEW: PlusInterval(
+            Greatest(
+                _last_conversation(ConversationKind.LEGALITY_REVIEW),
+                group_start,
+                output_field=DateField(),
+            ),
+            MakeInterval("months", review_months),
+        ),
+        QueueItemKind.INACTIVE: PlusInterval(
+            last_activity, MakeInterval("days", Value(policy.inactivity_days))
+        ),
+    }
+
+
+def _current_agreements(client: OuterRef) -> QuerySet[Agreement]:
+    """The open agreements of the client's current plan."""
+    return Agreement.objects.filter(status=AgreementStatus.OPEN, plan=_current_plan_id(client))
+
+
+def _agreement_count(**due_date: Any) -> Coalesce:
+    agreements = _current_agreements(OuterRef("plan__client")).filter(
+        plan__client=OuterRef("pk"), **due_date
+    )
+    count = agreements.order_by().values("plan").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
+def caseload(user: User) -> QuerySet[Client]:
+    """The clients in the user's caseload, within what the user may see."""
+    return filter_caseload(clients_for_user(user), consultant=user)
+
+
+# --- The queue -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class KindCount:
+    kind: QueueItemKind
+    overdue: int
+    due_soon: int
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueCounts:
+    kinds: list[KindCount]
+
+    @property
+    def overdue(self) -> int:
+        return sum(count.overdue for count in self.kinds)
+
+    @property
+    def due_soon(self) -> int:
+        return sum(count.due_soon for count in self.kinds)
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon
+
+
+def queue_counts(
+    clients: QuerySet[Client], *, window: Window, policy: PolicySettings
+) -> QueueCounts:
+    """How many items of each kind are overdue and due soon for these clients: one query."""
+    dues = due_date_expressions(policy)
+    soon = (window.today, window.soon_until)
+    # Annotated (not aliased), so Django aggregates over a subquery that computes each due
+    # date once per client, however many counts use it.
+    scope = on_benefit(clients).annotate(
+        **{f"due_{kind}": dues[kind] for kind in CLIENT_KINDS},
+        agreements_overdue=_agreement_count(due_date__lt=window.today),
+        agreements_due_soon=_agreement_count(due_date__range=soon),
+    )
+    aggregates: dict[str, Any] = {}
+    for kind in CLIENT_KINDS:
+        aggregates[f"{kind}_overdue"] = Count("pk", filter=Q(**{f"due_{kind}__lt": window.today}))
+        if kind != QueueItemKind.INACTIVE:
+            aggregates[f"{kind}_due_soon"] = Count("pk", filter=Q(**{f"due_{kind}__range": soon}))
+    aggregates["agreement_overdue"] = Sum("agreements_overdue")
+    aggregates["agreement_due_soon"] = Sum("agreements_due_soon")
+    result = scope.aggregate(**aggregates)
+    return QueueCounts(
+        [
+            KindCount(
+                QueueItemKind(kind),
+                result[f"{kind}_overdue"] or 0,
+                result.get(f"{kind}_due_soon") or 0,
+            )
+            for kind in QueueItemKind.values
+        ]
+    )
+
+
+def _item_union(
+    clients: QuerySet[Client],
+    *,
+    policy: PolicySettings,
+    bounds: Callable[[QueueItemKind], Q],
+) -> QuerySet[Any, Mapping[str, Any]]:
+    """The items of these clients whose due date (`due`) is within `bounds(kind)`, as rows of
+    item_client, item_first_name, item_surname_prefix, item_last_name, item_kind, item_due and
+    item_detail (an agreement's description), oldest due date first. One query: a UNION ALL of
+    one branch per kind, each computing only its own due date, so it pages in the database."""
+    scope = on_benefit(clients)
+    dues = due_date_expressions(policy)
+    branches: list[QuerySet[Any, Mapping[str, Any]]] = [
+        scope.alias(due=dues[kind])
+        .filter(bounds(kind))
+        .order_by()
+        .values(
+            item_client=F("pk"),
+            item_first_name=F("first_name"),
+            item_surname_prefix=F("surname_prefix"),
+            item_last_name=F("last_name"),
+            item_kind=Value(kind.value),
+            item_due=F("due"),
+            item_detail=Value(""),
+        )
+        for kind in CLIENT_KINDS
+    ]
+    agreements = (
+        _current_agreements(OuterRef("plan__client"))
+        .filter(plan__client__in=scope.values("pk"))
+        .alias(due=F("due_date"))
+        .filter(bounds(QueueItemKind.AGREEMENT))
+        .order_by()
+        .values(
+            item_client=F("plan__client_id"),
+            item_first_name=F("plan__client__first_name"),
+            item_surname_prefix=F("plan__client__surname_prefix"),
+            item_last_name=F("plan__client__last_name"),
+            item_kind=Value(QueueItemKind.AGREEMENT.value),
+            item_due=F("due"),
+            item_detail=F("description"),
+        )
+    )
+    return (
+        branches[0]
+        .union(*branches[1:], agreements, all=True)
+        .order_by("item_due", "item_last_name", "item_first_name", "item_client", "item_kind")
+    )
+
+
+def queue_items(
+    clients: QuerySet[Client], *, window: Window, policy: PolicySettings
+) -> QuerySet[Any, Mapping[str, Any]]:
+    """Every overdue and due-soon item of these clients, oldest first (see _item_union)."""
+
+    def bounds(kind: QueueItemKind) -> Q:
+        if kind == QueueItemKind.INACTIVE:
+            return Q(due__lt=window.today)
+        return Q(due__lte=window.soon_until)
+
+    return _item_union(clients, policy=policy, bounds=bounds)
+
+
+def newly_overdue_items(
+    clients: QuerySet[Client],
+    *,
+    today: datetime.date,
+    since: datetime.date,
+    policy: PolicySettings,
+) -> QuerySet[Any, Mapping[str, Any]]:
+    """The items that became overdue from `since` up to today: an item is overdue the day after
+    its due date, so these are the items due from `since` up to and including yesterday."""
+    return _item_union(clients, policy=policy, bounds=lambda kind: Q(due__gte=since, due__lt=today))
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueItem:
+    """One row of the work queue, for display."""
+
+    client_pk: int
+    name: str
+    kind: QueueItemKind
+    due: datetime.date
+    detail: str
+    today: datetime.date
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], today: datetime.date) -> QueueItem:
+        name_parts = (row["item_first_name"], row["item_surname_prefix"], row["item_last_name"])
+        return cls(
+            client_pk=row["item_client"],
+            name=" ".join(part for part in name_parts if part),
+            kind=QueueItemKind(row["item_kind"]),
+            due=row["item_due"],
+            detail=row["item_detail"],
+            today=today,
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due < self.today
+
+    @property
+    def days(self) -> int:
+        """Days overdue (when overdue) or days left (when due soon)."""
+        return abs((self.today - self.due).days)
+
+
+# --- One client, for the dossier -------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class DueDate:
+    kind: QueueItemKind
+    due: datetime.date | None
+    today: datetime.date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due is not None and self.due < self.today
+
+    @property
+    def days(self) -> int | None:
+        return None if self.due is None else abs((self.today - self.due).days)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientDueDates:
+    conversations: list[DueDate]
+    inactive: DueDate
+    agreements_overdue: int
+
+
+def client_due_dates(
+    client: Client, *, today: datetime.date, policy: PolicySettings
+) -> ClientDueDates | None:
+    """The next due date per conversation kind, when the client becomes (or became) inactive,
+    and the number of overdue agreements; None when the client is not on benefit. One query."""
+    dues = due_date_expressions(policy)
+    row = (
+        on_benefit(Client.objects.filter(pk=client.pk))
+        .annotate(
+            agreements_overdue=_agreement_count(due_date__lt=today),
+            **{f"due_{kind}": dues[kind] for kind in CLIENT_KINDS},
+        )
+        .values("agreements_overdue", *(f"due_{kind}" for kind in CLIENT_KINDS))
+        .first()
+    )
+    if row is None:
+        return None
+    return ClientDueDates(
+        conversations=[DueDate(kind, row[f"due_{kind}"], today) for kind in CONVERSATION_KINDS],
+        inactive=DueDate(QueueItemKind.INACTIVE, row[f"due_{QueueItemKind.INACTIVE}"], today),
+        agreements_overdue=row["agreements_overdue"],
+    )
+
+
+# --- The team leader's overview ----------------------------------------------------------------
+
+
+def team_overview(user: User) -> QuerySet[User]:
+    """The consultants of the user's team, each annotated with the day the daily job last ran
+    (`recorded_on`, None before the first run) and their `overdue` and `due_soon` totals of that
+    day. One query. (Recorded, not live: the queues of a whole team at once are too slow to
+    compute per request at scale; a consultant's own queue is live.)"""
+    last_run = Subquery(QueueSnapshot.objects.order_by("-day").values("day")[:1])
+    recorded = QueueSnapshot.objects.filter(consultant=OuterRef("pk"), day=last_run).order_by()
+
+    def total(field: str) -> Subquery:
+        return Subquery(
+            recorded.values("consultant").annotate(total=Sum(field)).values("total"),
+            output_field=IntegerField(),
+        )
+
+    return team_consultants(user).annotate(
+        recorded_on=last_run, overdue=total("overdue"), due_soon=total("due_soon")
+    )
