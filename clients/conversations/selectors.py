@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from clients.meetings.selectors import upcoming_meetings
 from clients.models import (
     Agreement,
     AgreementReview,
@@ -23,8 +23,8 @@ from clients.models import (
     LifeDomain,
     Meeting,
     MeetingKind,
-    Plan,
 )
+from clients.plans.selectors import current_plan_id
 from clients.selectors import clients_for_user
 
 if TYPE_CHECKING:
@@ -89,18 +89,11 @@ def active_client_groups() -> QuerySet[ClientGroup]:
     return ClientGroup.objects.filter(is_active=True)
 
 
-def _current_plan_id(client: Client) -> Subquery:
-    """The id of the client's current plan: the newest by drawn_up_on, id."""
-    return Subquery(
-        Plan.objects.filter(client=client).order_by("-drawn_up_on", "-id").values("pk")[:1]
-    )
-
-
 def agreements_to_review(
     client: Client, conversation: Conversation | None = None
 ) -> QuerySet[Agreement]:
     """The open agreements of the client's current plan, and those this conversation reviews."""
-    condition = Q(plan_id=_current_plan_id(client), status=AgreementStatus.OPEN)
+    condition = Q(plan_id=current_plan_id(client), status=AgreementStatus.OPEN)
     if conversation is not None and conversation.pk is not None:
         condition |= Q(
             pk__in=AgreementReview.objects.filter(conversation=conversation).values("agreement_id")
@@ -110,13 +103,9 @@ def agreements_to_review(
 
 def upcoming_kickoffs(client: Client) -> QuerySet[Meeting]:
     """Kick-off meetings of the client's team from today on, for an invitation."""
-    return (
-        Meeting.objects.filter(
-            kind=MeetingKind.KICKOFF, team_id=client.team_id, date__gte=timezone.localdate()
-        )
-        .select_related("group")  # the choice names the meeting's klantgroep
-        .order_by("date", "start_time", "id")
-    )
+    team_meetings = Meeting.objects.filter(team_id=client.team_id, kind=MeetingKind.KICKOFF)
+    # The choice names the meeting's klantgroep.
+    return upcoming_meetings(team_meetings).select_related("group")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -74,9 +74,14 @@ def born_after_for_age(on: datetime.date, age: int) -> datetime.date:
     return datetime.date(year, on.month, day)
 
 
-def _newest_plan() -> QuerySet[Plan]:
-    """The current plan of the outer client: the newest (see Plan.Meta.ordering)."""
-    return Plan.objects.filter(client=OuterRef("pk")).order_by("-drawn_up_on", "-id")
+def newest_plans(client: Client | OuterRef) -> QuerySet[Plan]:
+    """A client's plans, newest first: the first is the current plan (index plan_client_idx).
+    `client` may be an OuterRef, for a subquery per client."""
+    return Plan.objects.filter(client=client).order_by("-drawn_up_on", "-id")
+
+
+def current_plan_id(client: Client | OuterRef) -> Subquery:
+    return Subquery(newest_plans(client).values("pk")[:1])
 
 
 def with_plan_status(
@@ -104,7 +109,7 @@ def with_plan_status(
             Q(date_of_birth__gt=born_after), output_field=BooleanField()
         ),
         plan_required_by_group=Exists(group_requires_plan),
-        plan_drawn_up_on=Subquery(_newest_plan().values("drawn_up_on")[:1]),
+        plan_drawn_up_on=Subquery(newest_plans(OuterRef("pk")).values("drawn_up_on")[:1]),
     ).annotate(
         plan_required=ExpressionWrapper(
             Q(plan_required_by_age=True) | Q(plan_required_by_group=True),
@@ -178,7 +183,7 @@ def agreements_prefetch() -> Prefetch:
 def plans_for_client(client: Client) -> QuerySet[Plan]:
     """A client's plans, the current (newest) first."""
     # The author is shown with every plan: joined instead of one query per plan.
-    return Plan.objects.filter(client=client).select_related("drawn_up_by")
+    return newest_plans(client).select_related("drawn_up_by")
 
 
 def current_plan(client: Client) -> Plan | None:

@@ -68,10 +68,10 @@ from clients.models import (
     ConversationKind,
     ConversationStatus,
     LadderMeasurement,
-    Plan,
     QueueItemKind,
     QueueSnapshot,
 )
+from clients.plans.selectors import current_plan_id, newest_plans
 from clients.selectors import clients_for_user, filter_caseload
 
 if TYPE_CHECKING:
@@ -138,13 +138,6 @@ def _last_conversation(*kinds: str) -> Subquery:
     return Subquery(conversations.order_by("-held_on").values("held_on")[:1])
 
 
-def _current_plan_id(client: OuterRef) -> Subquery:
-    """The client's current plan: the newest one (index plan_client_idx)."""
-    return Subquery(
-        Plan.objects.filter(client=client).order_by("-drawn_up_on", "-id").values("pk")[:1]
-    )
-
-
 def on_benefit(clients: QuerySet[Client]) -> QuerySet[Client]:
     """Only the clients with an open benefit period (nothing is due for anyone else), joined to
     that period (`open_benefit`) and to their open klantgroep assignment (`current_group`, a LEFT
@@ -187,11 +180,7 @@ def due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
             .order_by("-start_date")
             .values("start_date")[:1]
         ),
-        Subquery(
-            Plan.objects.filter(client=OuterRef("pk"))
-            .order_by("-drawn_up_on")
-            .values("drawn_up_on")[:1]
-        ),
+        Subquery(newest_plans(OuterRef("pk")).values("drawn_up_on")[:1]),
         benefit_start,
         output_field=DateField(),
     )
@@ -236,7 +225,7 @@ def due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
 
 def _current_agreements(client: OuterRef) -> QuerySet[Agreement]:
     """The open agreements of the client's current plan."""
-    return Agreement.objects.filter(status=AgreementStatus.OPEN, plan=_current_plan_id(client))
+    return Agreement.objects.filter(status=AgreementStatus.OPEN, plan=current_plan_id(client))
 
 
 def _agreement_count(**due_date: Any) -> Coalesce:
