@@ -10,21 +10,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from clients.models import Client
-from demo.population import (
-    DEFAULT_CLIENTS,
-    DEFAULT_SEED,
-    DEFAULT_YEARS,
-    DEMO_USERNAMES,
-    GROUPS,
-    DemoDataError,
-    seed_demo,
-)
+from demo.distributions import GROUPS
+from demo.policy import DemoDataError
+from demo.population import DEFAULT_CLIENTS, DEFAULT_SEED, DEFAULT_YEARS, seed_demo
+from demo.staff import DEMO_USERNAMES
 
 
 class Command(BaseCommand):
     help = (
         "Create a realistic demo municipality: teams, consultants, the demo log-ins and clients "
-        "with a few years of benefit, klantgroep and participatieladder history."
+        "with a few years of history: benefit, klantgroepen, the participatieladder, "
+        "conversations, plans van aanpak with their agreements, and bijeenkomsten."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
