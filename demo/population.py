@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from faker import Faker
 
 from casework.models import User
@@ -90,4 +90,8 @@ def seed_demo(
         counts["meetings"] += save_sessions(ctx.meetings.take_new(), refs, team_ids)
         counts.update(save_people(chunk, refs))
         groups.update(GROUPS[person.group] for person in chunk if person.work.assignments)
+    with connection.cursor() as cursor:
+        # Fresh planner statistics: autovacuum would take a while to notice millions of new rows,
+        # and until it does the first queries get bad plans.
+        cursor.execute("ANALYZE")
     return SeedResult(counts, groups)
