@@ -2,9 +2,8 @@
 the client's PDF, scoping and the access log."""
 
 import datetime
+import io
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from pypdf import PdfReader
 
 from casework.models import AccessLog
 from clients.models import (
@@ -531,15 +531,12 @@ def test_the_pdf_is_a_pdf_without_name_or_bsn_in_its_file_name(
     assert response["Content-Disposition"] == 'inline; filename="plan-van-aanpak.pdf"'
     assert "no-store" in response["Cache-Control"]
     assert response.content.startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
-        ).stdout.decode()
-        text = " ".join(text.split())
-        assert "Apply for three jobs" in text
-        assert "Register at the library" in text
-        assert "Visit the job fair" not in text
-        assert client_a.bsn not in text
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Apply for three jobs" in text
+    assert "Register at the library" in text
+    assert "Visit the job fair" not in text
+    assert client_a.bsn not in text
 
 
 def document(client_a, contact):
