@@ -19,6 +19,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Meetings"), reverse("meetings:list")))
     if user.role == Role.CONSULTANT:
         items.append((_("New client"), reverse("clients:create")))
+    if user.role in (Role.MANAGER, Role.POLICY, Role.ADMIN):
+        items.append((_("Budgets"), reverse("instruments:budget-current")))
     if user.role == Role.ADMIN:
         items.append((_("Policy settings"), reverse("admin:index")))
     unread = unread_notification_count(user)  # one COUNT on notification_unread_idx

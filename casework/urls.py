@@ -21,6 +21,7 @@ urlpatterns = [
     path("clienten/", include("clients.plans.urls")),
     path("bijeenkomsten/", include("clients.meetings.urls")),
     path("werkvoorraad/", include("clients.workqueue.urls")),
+    path("", include("instruments.urls")),
     path(
         "inloggen/",
         auth_views.LoginView.as_view(

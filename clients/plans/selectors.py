@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from casework.dates import add_months
 from casework.models import PolicySettings
 from clients.models import (
     Agreement,
@@ -55,15 +56,6 @@ class PlanAnnotations(TypedDict):
     plan_is_outdated: bool
     plan_missing: bool
     plan_expired: bool
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` months earlier; the month's last day when that day does not exist
-    (31 March minus one month is 28 or 29 February), as PostgreSQL's interval arithmetic does."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def born_after_for_age(on: datetime.date, age: int) -> datetime.date:
@@ -99,7 +91,7 @@ def with_plan_status(
     """
     policy = policy or PolicySettings.load()
     born_after = born_after_for_age(on, policy.plan_required_up_to_age)
-    valid_from = months_before(on, policy.plan_valid_months)
+    valid_from = add_months(on, -policy.plan_valid_months)
     group_requires_plan = ClientGroupAssignment.objects.filter(
         client=OuterRef("pk"), end_date__isnull=True, group__requires_plan=True
     )

@@ -192,17 +192,3 @@ def test_plan_status_of_one_client():
         True,
     )
     assert (status.required_up_to_age, status.valid_months) == (27, 12)
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (datetime.date(2025, 6, 15), 12, datetime.date(2024, 6, 15)),
-        (datetime.date(2025, 3, 31), 1, datetime.date(2025, 2, 28)),
-        (datetime.date(2024, 3, 31), 1, datetime.date(2024, 2, 29)),
-        (datetime.date(2025, 1, 10), 13, datetime.date(2023, 12, 10)),
-        (datetime.date(2024, 2, 29), 12, datetime.date(2023, 2, 28)),
-    ],
-)
-def test_months_before(day, months, expected):
-    assert selectors.months_before(day, months) == expected

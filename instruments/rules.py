@@ -1,0 +1,24 @@
+"""Permissions of the instruments app (django-rules).
+
+The budget page shows aggregates only: team leaders, policy staff and the application manager see
+it. Consultants do not: they work with persons, and budget control is the team leader's job.
+Starting and ending trajecten is case work: `clients.change_client` (consultants), reading them is
+`clients.view_client`; which clients is decided by clients.selectors.
+"""
+
+import rules
+
+from casework.rules import is_application_manager, is_manager, is_policy_officer
+
+rules.add_perm(
+    "instruments.view_budget_overview", is_manager | is_policy_officer | is_application_manager
+)
+
+# The catalogue and the budgets are policy data, maintained in /beheer/.
+for model in ("instrument", "provider", "budgetline", "budget", "allocation"):
+    for action in ("view", "add", "change"):
+        rules.add_perm(f"instruments.{action}_{model}", is_application_manager)
+for action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"instruments.{action}_eligibilityrule", is_application_manager)
+# The change log is read-only.
+rules.add_perm("instruments.view_budgetchange", is_application_manager)
