@@ -32,7 +32,7 @@ class TrajectoryStartForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), required=False)
     goal = forms.CharField(label=_("Plan goal it serves"), max_length=300, required=False)
     confirm_override = forms.BooleanField(
-        label=_("I have read the warnings and start the traject anyway"), required=False
+        label=_("I have read the warnings and start the trajectory anyway"), required=False
     )
     override_reason = forms.CharField(
         label=_("Reason for starting despite the warnings"),
@@ -85,7 +85,7 @@ class TrajectoryEndForm(forms.Form):
         data = super().clean() or {}
         early = data.get("status") == TrajectoryStatus.ENDED_EARLY
         if early and not data.get("early_end_reason"):
-            self.add_error("early_end_reason", _("Choose why the traject ended early."))
+            self.add_error("early_end_reason", _("Choose why the trajectory ended early."))
         if not early:
             data["early_end_reason"] = ""
         return data

@@ -33,7 +33,7 @@ class InstrumentCategory(models.TextChoices):
 
 
 class CostUnit(models.TextChoices):
-    PER_TRAJECTORY = "trajectory", _("per traject")
+    PER_TRAJECTORY = "trajectory", _("per trajectory")
     PER_MONTH = "month", _("per month")
     PER_HOUR = "hour", _("per hour")
 
@@ -200,7 +200,7 @@ class Instrument(models.Model):
         default=list,
         help_text=_(
             "For example 3,6: the cost is paid in equal parts this many months after the start "
-            "instead of spread over the months the traject runs."
+            "instead of spread over the months the trajectory runs."
         ),
     )
     providers = models.ManyToManyField(
@@ -361,8 +361,8 @@ class Trajectory(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        verbose_name = _("traject")
-        verbose_name_plural = _("trajecten")
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_end_date__gte=models.F("start_date")),

@@ -138,14 +138,14 @@ def end_trajectory(
     """End a running traject with its outcome. The commitments of the months after the end are
     released (deleted); returns the released amount."""
     if not trajectory.is_running:
-        raise ValidationError(_("This traject has already ended."), code="ended")
+        raise ValidationError(_("This trajectory has already ended."), code="ended")
     if status == TrajectoryStatus.RUNNING:
         raise ValidationError(_("Choose an outcome."), code="outcome")
     if end_date < trajectory.start_date:
         raise ValidationError(_("The end date is before the start date."), code="dates")
     if (status == TrajectoryStatus.ENDED_EARLY) != bool(early_end_reason):
         raise ValidationError(
-            _("A reason is required when, and only when, a traject ends early."), code="reason"
+            _("A reason is required when, and only when, a trajectory ends early."), code="reason"
         )
     trajectory.status = status
     trajectory.end_date = end_date

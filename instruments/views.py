@@ -58,7 +58,7 @@ def trajectory_start(request: AuthenticatedHttpRequest, client_pk: int) -> HttpR
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The traject has been started."))
+            messages.success(request, _("The trajectory has been started."))
             return redirect("clients:detail", pk=client.pk)
     record_access(request=request, client_ids=[client.pk], view="instruments:trajectory-start")
     return render(
@@ -90,7 +90,7 @@ def trajectory_end(request: AuthenticatedHttpRequest, client_pk: int, pk: int) -
         else:
             messages.success(
                 request,
-                _("The traject has ended; € %(amount)s of the commitment was released.")
+                _("The trajectory has ended; € %(amount)s of the commitment was released.")
                 % {"amount": released},
             )
             return redirect("clients:detail", pk=client.pk)

@@ -251,7 +251,7 @@ class Migration(migrations.Migration):
                     "cost_unit",
                     models.CharField(
                         choices=[
-                            ("trajectory", "per traject"),
+                            ("trajectory", "per trajectory"),
                             ("month", "per month"),
                             ("hour", "per hour"),
                         ],
@@ -274,7 +274,7 @@ class Migration(migrations.Migration):
                         base_field=models.PositiveSmallIntegerField(),
                         blank=True,
                         default=list,
-                        help_text="For example 3,6: the cost is paid in equal parts this many months after the start instead of spread over the months the traject runs.",
+                        help_text="For example 3,6: the cost is paid in equal parts this many months after the start instead of spread over the months the trajectory runs.",
                         size=None,
                         verbose_name="paid in instalments after (months)",
                     ),
@@ -531,8 +531,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "verbose_name": "traject",
-                "verbose_name_plural": "trajecten",
+                "verbose_name": "trajectory",
+                "verbose_name_plural": "trajectories",
                 "ordering": ["-start_date", "-id"],
             },
         ),
