@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Work queue"), reverse("workqueue:index")))
         items.append((_("Clients"), reverse("clients:list")))
         items.append((_("Meetings"), reverse("meetings:list")))
+        items.append((_("Employers"), reverse("instruments:employer-list")))
     if user.role == Role.CONSULTANT:
         items.append((_("New client"), reverse("clients:create")))
     if user.role in (Role.MANAGER, Role.POLICY, Role.ADMIN):

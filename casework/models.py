@@ -116,6 +116,9 @@ class PolicySettings(models.Model):
         _("signal a client without activity after (days)"), default=90
     )
     due_soon_days = models.PositiveSmallIntegerField(_("work queue looks ahead (days)"), default=28)
+    durable_placement_months = models.PositiveSmallIntegerField(
+        _("a placement is durable after (months off benefit)"), default=6
+    )
 
     class Meta:
         verbose_name = _("policy settings")

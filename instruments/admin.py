@@ -16,8 +16,12 @@ from instruments.models import (
     BudgetChange,
     BudgetLine,
     EligibilityRule,
+    Employer,
     Instrument,
+    Placement,
     Provider,
+    Sector,
+    Vacancy,
 )
 
 
@@ -95,4 +99,38 @@ class BudgetChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kvk_number", "sector", "city"]
+    list_filter = ["sector"]
+    search_fields = ["name", "kvk_number"]
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(admin.ModelAdmin):
+    list_display = ["title", "employer", "hours_per_week", "level", "is_open", "posted_on"]
+    list_filter = ["is_open", "level"]
+    search_fields = ["title", "employer__name"]
+    autocomplete_fields = ["employer"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    """Corrections only: placements are made through instruments.placements.place_client."""
+
+    list_display = ["employer", "start_date", "contract_type", "hours_per_week", "ended_on"]
+    list_filter = ["contract_type", "with_wage_subsidy", "with_job_coaching"]
+    raw_id_fields = ["client", "vacancy"]
+    readonly_fields = ["placed_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -416,3 +416,152 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trajectory_id} {self.month:%Y-%m} {self.amount}"
+
+
+# Employer services -------------------------------------------------------------------------------
+# Employers, their vacancies and the placements of clients, for the werkmakelaar. Whether a
+# placement is durable is derived (instruments.employer_selectors), never stored.
+
+validate_kvk_number = RegexValidator(
+    r"^[0-9]{8}\Z",
+    message=_("A KvK number is exactly 8 digits."),
+    code="kvk_number",
+)
+
+
+class Sector(models.Model):
+    """A kansrijke sector (zorg, techniek, logistiek, ...): policy data, loaded by migration 0003
+    and maintained by the application manager."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Employer(models.Model):
+    """A werkgever; municipality-wide, not tied to a team."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        validators=[validate_kvk_number],
+        help_text=_("The 8 digits of the Chamber of Commerce registration."),
+    )
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="employers"
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_phone = models.CharField(_("contact person's phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kvk_number__regex=r"^[0-9]{8}$"), name="employer_kvk_number_8_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VacancyLevel(models.TextChoices):
+    BASIC = "basic", _("None or basic")
+    MBO_1_2 = "mbo_1_2", _("MBO 1-2")
+    MBO_3_4 = "mbo_3_4", _("MBO 3-4")
+    HBO = "hbo", _("HBO or higher")
+
+
+class Vacancy(models.Model):
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.CASCADE, related_name="vacancies"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    level = models.CharField(
+        _("level"), max_length=10, choices=VacancyLevel.choices, default=VacancyLevel.BASIC
+    )
+    requirements = models.TextField(_("requirements"), blank=True)
+    is_open = models.BooleanField(_("open"), default=True)
+    posted_on = models.DateField(_("posted on"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-posted_on", "-id"]
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.employer})"
+
+
+class ContractType(models.TextChoices):
+    FIXED_TERM = "fixed_term", _("Fixed-term contract")
+    PERMANENT = "permanent", _("Permanent contract")
+    AGENCY = "agency", _("Temporary agency work")
+    TRIAL = "trial", _("Trial placement (proefplaatsing)")
+
+
+class Placement(models.Model):
+    """A client at work with an employer. Made by instruments.placements.place_client."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="placements")
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="placements"
+    )
+    vacancy = models.ForeignKey(
+        Vacancy,
+        verbose_name=_("vacancy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placements",
+    )
+    start_date = models.DateField(_("start date"))
+    contract_type = models.CharField(
+        _("contract type"), max_length=20, choices=ContractType.choices
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    with_wage_subsidy = models.BooleanField(_("with wage cost subsidy"), default=False)
+    with_job_coaching = models.BooleanField(_("with job coaching"), default=False)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("placed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("start_date")),
+                name="placement_ends_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["client", "-start_date"], name="placement_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.start_date}"

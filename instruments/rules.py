@@ -22,3 +22,12 @@ for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"instruments.{action}_eligibilityrule", is_application_manager)
 # The change log is read-only.
 rules.add_perm("instruments.view_budgetchange", is_application_manager)
+
+# Employer services: sectors are policy data; employers, vacancies and placements are worked on in
+# the application (reading clients.view_client, writing clients.change_client) and corrected in
+# /beheer/ by the application manager.
+for action in ("view", "add", "change"):
+    rules.add_perm(f"instruments.{action}_sector", is_application_manager)
+for model in ("employer", "vacancy", "placement"):
+    for action in ("view", "change"):
+        rules.add_perm(f"instruments.{action}_{model}", is_application_manager)
