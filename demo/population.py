@@ -9,7 +9,9 @@ The parts: demo.distributions (the figures and samplers), demo.policy (the polic
 demo.places and demo.names (the map and invented names), demo.bsns, demo.staff (teams and
 users), demo.vignettes (the named personas and their stories), demo.people (drawing clients),
 demo.history (conversations, plans, meeting invitations), demo.meetings (the bijeenkomsten),
-demo.texts (the Dutch phrases), demo.records (what is drawn) and demo.saving (the inserts).
+demo.texts (the Dutch phrases), demo.budgets (the budgets of last year and this one),
+demo.trajectories (trajecten and their commitments), demo.records (what is drawn) and
+demo.saving (the inserts).
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ from django.db import connection, transaction
 from faker import Faker
 
 from casework.models import User
+from clients.models import Client
 from demo.bsns import MAX_CLIENTS
+from demo.budgets import ensure_budgets
 from demo.context import build_context
 from demo.distributions import GROUPS
 from demo.people import draw_people
 from demo.policy import DemoDataError, References
-from demo.saving import save_people, save_sessions
+from demo.saving import save_people, save_sessions, take_ids
 from demo.staff import DEMO_USERNAMES, draw_staff, ensure_teams
+from demo.trajectories import Catalogue, save_trajectories
 from demo.vignettes import VIGNETTES
 
 T = TypeVar("T")
@@ -81,14 +86,27 @@ def seed_demo(
     teams = ensure_teams()
     staff = draw_staff(rng, fake, teams, clients=clients, taken=taken)
     User.objects.bulk_create(staff.users, batch_size=BATCH_SIZE)
-    counts: Counter[str] = Counter({"teams": len(teams), "users": len(staff.users)})
+    counts: Counter[str] = Counter(
+        {"teams": len(teams), "users": len(staff.users), "budgets": ensure_budgets(today=today)}
+    )
     groups: Counter[str] = Counter()
     ctx = build_context(rng, fake, staff, refs, today=today, years=years, clients=clients)
     team_ids = [team.pk for team in teams]
+    catalogue = Catalogue.load()
+    # The budgets are Deventer's: a larger municipality gets as many trajecten, not more.
+    scale = min(1.0, DEFAULT_CLIENTS / clients)
+    # The trajecten draw from a generator of their own, so they leave the other rows as they were.
+    trajectory_rng = random.Random(f"trajectories-{seed}")  # noqa: S311 - as rng
     for chunk in chunked(draw_people(ctx, clients), CHUNK_SIZE):
         # The meetings first: the chunk's conversations and invitations point at them.
         counts["meetings"] += save_sessions(ctx.meetings.take_new(), refs, team_ids)
-        counts.update(save_people(chunk, refs))
+        client_ids = take_ids(Client, len(chunk))
+        counts.update(save_people(chunk, client_ids, refs))
+        counts.update(
+            save_trajectories(
+                trajectory_rng, catalogue, chunk, client_ids, refs, today=today, scale=scale
+            )
+        )
         groups.update(GROUPS[person.group] for person in chunk if person.work.assignments)
     with connection.cursor() as cursor:
         # Fresh planner statistics: autovacuum would take a while to notice millions of new rows,

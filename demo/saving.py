@@ -103,10 +103,12 @@ def save_sessions(sessions: Sequence[Session], refs: References, teams: Sequence
     return rows.write()
 
 
-def save_people(people: Sequence[Person], refs: References) -> Counter[str]:
-    """Insert one chunk of clients and everything that hangs from them."""
+def save_people(
+    people: Sequence[Person], client_ids: Sequence[int], refs: References
+) -> Counter[str]:
+    """Insert one chunk of clients, with the ids taken for them, and everything that hangs from
+    them."""
     counts: Counter[str] = Counter()
-    client_ids = take_ids(Client, len(people))
     counts["clients"] = _clients(people, client_ids).write()
     talks = [
         (client_id, talk)

@@ -26,6 +26,7 @@ from clients.models import (
 from demo.bsns import bsn_from_prefix, draw_bsns
 from demo.distributions import GROUP_SIZES, GROUPS, fit_joint, quota
 from demo.vignettes import VIGNETTES
+from instruments.models import Commitment, Trajectory
 
 TODAY = datetime.date(2025, 6, 30)
 CLIENTS = 200
@@ -140,6 +141,32 @@ def fingerprint() -> tuple[list[tuple], ...]:
             Invitation.objects.order_by("client__bsn", "meeting__date", "id").values_list(
                 "client__bsn", "meeting__title", "meeting__date", "invited_on", "attendance"
             )
+        ),
+        list(
+            Trajectory.objects.order_by(
+                "client__bsn", "start_date", "instrument__name", "id"
+            ).values_list(
+                "client__bsn",
+                "instrument__name",
+                "provider__name",
+                "client_group__code",
+                "start_date",
+                "planned_end_date",
+                "cost",
+                "status",
+                "end_date",
+                "early_end_reason",
+                "started_by__username",
+            )
+        ),
+        list(
+            Commitment.objects.order_by(
+                "trajectory__client__bsn",
+                "trajectory__start_date",
+                "trajectory__instrument__name",
+                "trajectory_id",
+                "month",
+            ).values_list("trajectory__client__bsn", "line__code", "month", "amount")
         ),
     )
 

@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Create a realistic demo municipality: teams, consultants, the demo log-ins and clients "
         "with a few years of history: benefit, klantgroepen, the participatieladder, "
-        "conversations, plans van aanpak with their agreements, and bijeenkomsten."
+        "conversations, plans van aanpak with their agreements, bijeenkomsten, and trajecten "
+        "with their commitments on the budgets of last year and this one."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
