@@ -119,6 +119,9 @@ class PolicySettings(models.Model):
     durable_placement_months = models.PositiveSmallIntegerField(
         _("a placement is durable after (months off benefit)"), default=6
     )
+    matching_min_ladder_step = models.PositiveSmallIntegerField(
+        _("vacancy matching proposes clients from ladder step"), default=4
+    )
 
     class Meta:
         verbose_name = _("policy settings")

@@ -22,6 +22,7 @@ class ClientGroupAdmin(admin.ModelAdmin):
         "legal_review_interval_months",
         "requires_plan",
         "directing_organisation",
+        "offered_vacancies",
         "position",
         "is_active",
     ]

@@ -2,7 +2,7 @@
 
 The facts a rule needs are read once per evaluation, in one query per kind of fact, whatever the
 number of rules: the latest benefit period, the current ladder step, the current klantgroep and
-the instruments the client completed.
+the instruments the client completed or is following.
 """
 
 from __future__ import annotations
@@ -76,6 +76,15 @@ class _ClientFacts:
             ).values_list("instrument_id", flat=True)
         )
 
+    @cached_property
+    def running_instrument_ids(self) -> set[int]:
+        """The instruments of the client's trajecten started by the day and not ended."""
+        return set(
+            Trajectory.objects.filter(
+                client=self.client, status=TrajectoryStatus.RUNNING, start_date__lte=self.on
+            ).values_list("instrument_id", flat=True)
+        )
+
 
 def _default_message(rule: EligibilityRule) -> str:
     params = {"number": rule.number, "instrument": rule.required_instrument}
@@ -89,6 +98,9 @@ def _default_message(rule: EligibilityRule) -> str:
         RuleKind.CLIENT_GROUP_IN: _("The instrument is not meant for the client's client group."),
         RuleKind.MIN_AGE: _("The client is younger than %(number)s."),
         RuleKind.MAX_AGE: _("The client is older than %(number)s."),
+        RuleKind.NOT_TOGETHER_WITH: _(
+            "The client is following %(instrument)s, which is not combined with this instrument."
+        ),
     }
     return messages[RuleKind(rule.kind)] % params
 
@@ -112,6 +124,8 @@ def _passes(rule: EligibilityRule, facts: _ClientFacts, group_ids: set[int], num
             return facts.client.age_on(facts.on) >= number
         case RuleKind.MAX_AGE:
             return facts.client.age_on(facts.on) <= number
+        case RuleKind.NOT_TOGETHER_WITH:
+            return rule.required_instrument_id not in facts.running_instrument_ids
     raise ValueError(rule.kind)
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
-from clients.models import Client, Plan
+from clients.models import Client, Conversation, Plan
 from instruments.models import EarlyEndReason, Instrument, Provider, TrajectoryStatus
 
 
@@ -31,6 +31,12 @@ class TrajectoryStartForm(forms.Form):
     )
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), required=False)
     goal = forms.CharField(label=_("Plan goal it serves"), max_length=300, required=False)
+    conversation = forms.ModelChoiceField(
+        label=_("Agreed in conversation"),
+        queryset=Conversation.objects.none(),
+        required=False,
+        help_text=_("The conversation in which the trajectory was agreed, if any."),
+    )
     confirm_override = forms.BooleanField(
         label=_("I have read the warnings and start the trajectory anyway"), required=False
     )
@@ -45,6 +51,9 @@ class TrajectoryStartForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["plan"]).queryset = Plan.objects.filter(
             client=client
         )
+        cast(
+            forms.ModelChoiceField, self.fields["conversation"]
+        ).queryset = Conversation.objects.filter(client=client).order_by("-held_on", "-id")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -64,6 +73,7 @@ class TrajectoryStartForm(forms.Form):
             "cost": data["cost"],
             "plan": data["plan"],
             "goal": data["goal"],
+            "conversation": data["conversation"],
             "override_reason": data["override_reason"] if confirmed else "",
         }
 

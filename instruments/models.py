@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client, ClientGroup, Plan
+from clients.models import Client, ClientGroup, Conversation, Plan
 
 
 class InstrumentCategory(models.TextChoices):
@@ -227,6 +227,7 @@ class RuleKind(models.TextChoices):
     CLIENT_GROUP_IN = "client_group_in", _("Client group is one the instrument is meant for")
     MIN_AGE = "min_age", _("Age at least N")
     MAX_AGE = "max_age", _("Age at most N")
+    NOT_TOGETHER_WITH = "not_together_with", _("Not together with a running instrument")
 
 
 class EligibilityRule(models.Model):
@@ -240,9 +241,11 @@ class EligibilityRule(models.Model):
     number = models.PositiveSmallIntegerField(
         _("number"), null=True, blank=True, help_text=_("N for the kinds that need a number.")
     )
+    # The instrument the rule is about: the one that must be completed (requires_instrument) or
+    # the one that must not be running (not_together_with).
     required_instrument = models.ForeignKey(
         Instrument,
-        verbose_name=_("required instrument"),
+        verbose_name=_("other instrument"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -261,11 +264,14 @@ class EligibilityRule(models.Model):
         verbose_name_plural = _("eligibility rules")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="requires_instrument") | Q(required_instrument__isnull=False),
+                condition=~Q(kind__in=["requires_instrument", "not_together_with"])
+                | Q(required_instrument__isnull=False),
                 name="rule_requires_instrument_has_target",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["requires_instrument", "client_group_in"])
+                condition=Q(
+                    kind__in=["requires_instrument", "not_together_with", "client_group_in"]
+                )
                 | Q(number__isnull=False),
                 name="rule_has_number",
             ),
@@ -331,6 +337,15 @@ class Trajectory(models.Model):
         related_name="+",
     )
     goal = models.CharField(_("plan goal it serves"), max_length=300, blank=True)
+    # The conversation in which the traject was agreed, when it was started from one.
+    conversation = models.ForeignKey(
+        Conversation,
+        verbose_name=_("conversation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trajectories",
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -478,6 +493,40 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkProfile(models.Model):
+    """What work a client is looking for: the sectors they are interested in and the hours a week
+    they can work. Kept by the werkmakelaar on the dossier; the vacancy matching list reads it."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="work_profile")
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors of interest"), blank=True, related_name="+"
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours a week the client can work"),
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("work profile")
+        verbose_name_plural = _("work profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gte=1, hours_per_week__lte=60),
+                name="work_profile_hours_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.hours_per_week}"
 
 
 class VacancyLevel(models.TextChoices):

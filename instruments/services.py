@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from casework.dates import add_months
 from casework.models import User
-from clients.models import Client, ClientGroupAssignment, Plan
+from clients.models import Client, ClientGroupAssignment, Conversation, Plan
 from instruments import eligibility
 from instruments.dates import first_of_month, planned_months
 from instruments.models import (
@@ -77,6 +77,7 @@ def start_trajectory(
     cost: Decimal | None = None,
     plan: Plan | None = None,
     goal: str = "",
+    conversation: Conversation | None = None,
     override_reason: str = "",
 ) -> Trajectory:
     """Start a traject and commit its cost to the instrument's budget line, pro rata per month
@@ -86,6 +87,8 @@ def start_trajectory(
     confirms them with a reason, which is stored with the rules and the consultant's name."""
     if planned_end_date < start_date:
         raise ValidationError(_("The planned end date is before the start date."), code="dates")
+    if conversation is not None and conversation.client_id != client.pk:
+        raise ValidationError(_("The conversation belongs to another client."), code="conversation")
     failed = eligibility.failed_messages(client=client, instrument=instrument, on=start_date)
     override_reason = override_reason.strip()
     if failed and not override_reason:
@@ -109,6 +112,7 @@ def start_trajectory(
         cost=cost,
         plan=plan,
         goal=goal,
+        conversation=conversation,
         started_by=started_by,
         overridden_rules="\n".join(failed),
         override_reason=override_reason if failed else "",

@@ -40,13 +40,16 @@ def budget_overview(request: AuthenticatedHttpRequest, year: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def trajectory_start(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
     client = get_client_for_user(request.user, client_pk)
+    # Started from a conversation (?gesprek=<pk>): the form proposes it.
     form = TrajectoryStartForm(
-        request.POST or None, client=client, initial={"start_date": timezone.localdate()}
+        request.POST or None,
+        client=client,
+        initial={"start_date": timezone.localdate(), "conversation": request.GET.get("gesprek")},
     )
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.start_trajectory(
+            trajectory = services.start_trajectory(
                 client=client, started_by=request.user, **form.service_arguments()
             )
         except services.IneligibleError as error:
@@ -59,6 +62,8 @@ def trajectory_start(request: AuthenticatedHttpRequest, client_pk: int) -> HttpR
             form.add_error(None, error)
         else:
             messages.success(request, _("The trajectory has been started."))
+            if trajectory.conversation_id is not None:
+                return redirect("conversations:detail", pk=trajectory.conversation_id)
             return redirect("clients:detail", pk=client.pk)
     record_access(request=request, client_ids=[client.pk], view="instruments:trajectory-start")
     return render(

@@ -36,6 +36,11 @@ class ClientGroup(models.Model):
     directing_organisation = models.CharField(
         _("directing organisation"), max_length=100, blank=True
     )
+    offered_vacancies = models.BooleanField(
+        _("offered vacancies"),
+        default=False,
+        help_text=_("Clients in this group appear in the werkmakelaar's vacancy matching list."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from clients.models import Client
+from clients.models import Client, Conversation
 from instruments import selectors
 
 register = template.Library()
@@ -14,5 +14,19 @@ def dossier_trajectories(context: template.Context, client: Client) -> dict[str,
     return {
         "client": client,
         "trajectories": list(selectors.trajectories_for_client(client)),
+        "perms": context.get("perms"),
+    }
+
+
+@register.inclusion_tag("instruments/_partials/conversation_trajectories.html", takes_context=True)
+def conversation_trajectories(
+    context: template.Context, conversation: Conversation
+) -> dict[str, Any]:
+    """The trajecten agreed in a conversation, with a link to start one from it: one query."""
+    return {
+        "conversation": conversation,
+        "trajectories": list(
+            selectors.trajectories_for_client(conversation.client).filter(conversation=conversation)
+        ),
         "perms": context.get("perms"),
     }

@@ -503,9 +503,9 @@ def test_the_conversation_page_query_count_does_not_grow(
         conversation.agreement_reviews.create(agreement=agreement, status=AgreementStatus.DONE)
     client.force_login(consultant_a)
     # session, user, the conversation (scoped, with its client, groups, steps and kick-off),
-    # checklist, partners, scores, reviews, addenda, the access log insert, the user's team,
-    # unread notifications (navigation)
-    with django_assert_num_queries(11):
+    # checklist, partners, scores, reviews, addenda, the trajecten agreed in it, the access log
+    # insert, the user's team, unread notifications (navigation)
+    with django_assert_num_queries(12):
         response = client.get(detail_url(conversation))
     assert len(response.context["addenda"]) == rows
 

@@ -105,6 +105,30 @@ def test_ages(kind, born, passes):
     assert outcome(client, rule.instrument).passed is passes
 
 
+def test_not_together_with_a_running_instrument():
+    client = ClientFactory()
+    rule = EligibilityRuleFactory(
+        kind=RuleKind.NOT_TOGETHER_WITH, required_instrument=InstrumentFactory()
+    )
+    assert outcome(client, rule.instrument).passed
+    other = TrajectoryFactory(client=client, instrument=rule.required_instrument)
+    result = outcome(client, rule.instrument)
+    assert not result.passed
+    assert str(rule.required_instrument) in result.message
+    # Once the other traject has ended, the two no longer overlap.
+    other.status, other.end_date = TrajectoryStatus.SUCCEEDED, DAY
+    other.save()
+    assert outcome(client, rule.instrument).passed
+
+
+def test_plaatsingssubsidie_and_loonkostensubsidie_are_not_combined(consultant_a, client_a):
+    lks = Instrument.objects.get(name="Loonkostensubsidie")
+    plaatsing = Instrument.objects.get(name="Plaatsingssubsidie")
+    TrajectoryFactory(client=client_a, instrument=lks, start_date=DAY, planned_end_date=DAY)
+    messages = eligibility.failed_messages(client=client_a, instrument=plaatsing, on=DAY)
+    assert any(str(lks) in message for message in messages)
+
+
 def test_a_custom_message_replaces_the_standard_one():
     rule = EligibilityRuleFactory(kind=RuleKind.MIN_AGE, number=56, message="Alleen 56+")
     assert (
@@ -130,8 +154,13 @@ def test_the_facts_are_read_in_a_constant_number_of_queries(django_assert_num_qu
         kind=RuleKind.REQUIRES_INSTRUMENT,
         required_instrument=InstrumentFactory(),
     )
-    # rules, instrument groups, benefit, ladder, group, completed trajecten
-    with django_assert_num_queries(6):
+    EligibilityRuleFactory(
+        instrument=instrument,
+        kind=RuleKind.NOT_TOGETHER_WITH,
+        required_instrument=InstrumentFactory(),
+    )
+    # rules, instrument groups, benefit, ladder, group, completed and running trajecten
+    with django_assert_num_queries(7):
         eligibility.evaluate(client=client, instrument=instrument, on=DAY)
 
 

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -9,6 +10,7 @@ from casework.models import AccessLog
 from clients.models import ClientGroup
 from instruments import services
 from instruments.models import Instrument, RuleKind, Trajectory, TrajectoryStatus
+from tests.clients.conversation_factories import ConversationFactory
 from tests.clients.factories import ClientFactory, ClientGroupAssignmentFactory
 from tests.instruments.factories import BudgetFactory, InstrumentFactory
 
@@ -126,6 +128,47 @@ def test_a_consultant_starts_a_traject_with_the_catalogue_cost(client, consultan
     ).exists()
 
 
+def test_a_traject_is_started_from_a_conversation(client, consultant_a, client_a):
+    conversation = ConversationFactory(client=client_a, consultant=consultant_a, completed=True)
+    instrument = InstrumentFactory()
+    client.force_login(consultant_a)
+    conversation_url = reverse("conversations:detail", args=[conversation.pk])
+    start_url = reverse("instruments:trajectory-start", args=[client_a.pk])
+    assert f"{start_url}?gesprek={conversation.pk}" in client.get(conversation_url).content.decode()
+    page = client.get(start_url, {"gesprek": conversation.pk})
+    assert page.context["form"]["conversation"].value() == str(conversation.pk)
+    response = client.post(start_url, form_data(instrument, conversation=conversation.pk))
+    assert response.status_code == 302
+    assert response.url == conversation_url
+    trajectory = Trajectory.objects.get(client=client_a)
+    assert trajectory.conversation == conversation
+    page = client.get(conversation_url).content.decode()
+    assert f'id="trajectory-{trajectory.pk}"' in page
+
+
+def test_a_conversation_of_another_client_cannot_be_chosen(client, consultant_a, client_a, team_a):
+    other = ConversationFactory(client=ClientFactory(team=team_a), completed=True)
+    client.force_login(consultant_a)
+    url = reverse("instruments:trajectory-start", args=[client_a.pk])
+    response = client.post(url, form_data(InstrumentFactory(), conversation=other.pk))
+    assert response.status_code == 200
+    assert response.context["form"].errors["conversation"]
+    assert not Trajectory.objects.exists()
+
+
+def test_the_service_refuses_a_conversation_of_another_client(consultant_a, client_a):
+    other = ConversationFactory(completed=True)
+    with pytest.raises(ValidationError):
+        services.start_trajectory(
+            client=client_a,
+            instrument=InstrumentFactory(),
+            start_date=datetime.date(YEAR, 2, 1),
+            planned_end_date=datetime.date(YEAR, 3, 31),
+            started_by=consultant_a,
+            conversation=other,
+        )
+
+
 def test_a_failed_rule_is_a_warning_that_needs_confirmation_and_reason(
     client, consultant_a, client_a
 ):
@@ -228,9 +271,13 @@ def test_the_dossier_partial_uses_one_query(
 
 def test_the_catalogue_defaults_hold_the_named_rules():
     lks = Instrument.objects.get(name="Loonkostensubsidie")
-    [rule] = lks.eligibility_rules.all()
-    assert rule.kind == RuleKind.REQUIRES_INSTRUMENT
-    assert rule.required_instrument.name == "Loonwaardemeting"
+    assert {
+        (rule.kind, rule.required_instrument.name)
+        for rule in lks.eligibility_rules.select_related("required_instrument")
+    } == {
+        (RuleKind.REQUIRES_INSTRUMENT, "Loonwaardemeting"),
+        (RuleKind.NOT_TOGETHER_WITH, "Plaatsingssubsidie"),
+    }
     premie = Instrument.objects.get(name="Uitstroompremie")
     assert premie.unit_cost == Decimal("750.00")
     assert premie.eligibility_rules.get().number == 12
