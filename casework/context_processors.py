@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict:
     if user.role == Role.CONSULTANT:
         items.append((_("New client"), reverse("clients:create")))
     if user.role in (Role.MANAGER, Role.POLICY, Role.ADMIN):
+        items.append((_("Dashboard"), reverse("dashboard")))
+        items.append((_("Monitors"), reverse("monitor-list")))
         items.append((_("Budgets"), reverse("instruments:budget-current")))
     if user.role == Role.ADMIN:
         items.append((_("Policy settings"), reverse("admin:index")))

@@ -153,6 +153,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.tasks.record_work_queue",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The periodic monitor of the last quarter (and in January-March of the last year). Daily by
+    # default, so a run missed or failed is made up the next day; a monitor that is done is left
+    # alone. Five crontab fields: minute hour day-of-month month day-of-week.
+    "build-due-monitors": {
+        "task": "monitoring.tasks.build_due_reports",
+        "schedule": crontab.from_string(env.str("MONITOR_SCHEDULE", default="30 5 * * *")),
+    },
 }
 # How old the last Celery heartbeat may be before /health/ reports the worker or beat down.
 CELERY_HEARTBEAT_MAX_AGE_SECONDS = env.int("CELERY_HEARTBEAT_MAX_AGE_SECONDS", default=300)

@@ -84,7 +84,7 @@ def draw_streets(rng: random.Random, fake: Faker, places: Sequence[Place]) -> li
             name = ""
             while not name.isalpha():
                 _prefix, name = dutch_surname(fake)
-            letters = _postcode_letters(rng)
+            letters = postcode_letters(rng)
             streets.append(
                 Street(
                     f"{name}{rng.choice(STREET_SUFFIXES)}",
@@ -95,7 +95,7 @@ def draw_streets(rng: random.Random, fake: Faker, places: Sequence[Place]) -> li
     return streets
 
 
-def _postcode_letters(rng: random.Random) -> str:
+def postcode_letters(rng: random.Random) -> str:
     while True:
         letters = rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
         if letters not in UNUSED_POSTCODE_LETTERS:

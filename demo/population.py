@@ -10,8 +10,8 @@ demo.places and demo.names (the map and invented names), demo.bsns, demo.staff (
 users), demo.vignettes (the named personas and their stories), demo.people (drawing clients),
 demo.history (conversations, plans, meeting invitations), demo.meetings (the bijeenkomsten),
 demo.texts (the Dutch phrases), demo.budgets (the budgets of last year and this one),
-demo.trajectories (trajecten and their commitments), demo.records (what is drawn) and
-demo.saving (the inserts).
+demo.trajectories (trajecten and their commitments), demo.employers (employers, vacancies,
+placements and work profiles), demo.records (what is drawn) and demo.saving (the inserts).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from demo.bsns import MAX_CLIENTS
 from demo.budgets import ensure_budgets
 from demo.context import build_context
 from demo.distributions import GROUPS
+from demo.employers import save_employers, save_placements, save_work_profiles
 from demo.people import draw_people
 from demo.policy import DemoDataError, References
 from demo.saving import save_people, save_sessions, take_ids
@@ -97,6 +98,12 @@ def seed_demo(
     scale = min(1.0, DEFAULT_CLIENTS / clients)
     # The trajecten draw from a generator of their own, so they leave the other rows as they were.
     trajectory_rng = random.Random(f"trajectories-{seed}")  # noqa: S311 - as rng
+    # So do the employer services.
+    employer_rng = random.Random(f"employers-{seed}")  # noqa: S311 - as rng
+    employers, employer_counts = save_employers(
+        employer_rng, refs, clients=clients, today=today, window_start=ctx.window_start
+    )
+    counts.update(employer_counts)
     for chunk in chunked(draw_people(ctx, clients), CHUNK_SIZE):
         # The meetings first: the chunk's conversations and invitations point at them.
         counts["meetings"] += save_sessions(ctx.meetings.take_new(), refs, team_ids)
@@ -107,6 +114,9 @@ def seed_demo(
                 trajectory_rng, catalogue, chunk, client_ids, refs, today=today, scale=scale
             )
         )
+        # After the trajecten: a placement follows the client's wage cost subsidy and job coaching.
+        counts.update(save_placements(employers, chunk, client_ids, today=today))
+        counts.update(save_work_profiles(employers, chunk, client_ids))
         groups.update(GROUPS[person.group] for person in chunk if person.work.assignments)
     with connection.cursor() as cursor:
         # Fresh planner statistics: autovacuum would take a while to notice millions of new rows,

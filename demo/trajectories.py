@@ -45,8 +45,8 @@ MAX_CATCH_UP = 2  # see _rates
 GROUP_CATEGORIES: tuple[frozenset[str] | None, ...] = (
     None,
     None,
-    frozenset({"activation", "care"}),
-    frozenset({"activation", "care"}),
+    frozenset({"activation", "volunteering", "care"}),
+    frozenset({"activation", "volunteering", "care"}),
 )
 
 # How often an instrument is chosen among those that fit (1 when not listed), and the demo cost

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
-from clients.models import BenefitPeriod
+from clients.models import BenefitPeriod, Client
 from clients.workqueue.selectors import MakeInterval, PlusInterval
-from instruments.models import Employer, Placement, Vacancy
+from instruments.models import Employer, Placement, Vacancy, WorkProfile
 
 
 def employer_list() -> QuerySet[Employer]:
@@ -40,4 +41,33 @@ def with_durability(
         is_durable=ExpressionWrapper(
             Q(durable_from__lte=today) & ~Exists(on_benefit), output_field=BooleanField()
         )
+    )
+
+
+def work_profile_of(client: Client) -> WorkProfile | None:
+    """The client's work profile with `sector_names` (in the sectors' own order), or None."""
+    # Who updated the profile is shown: joined. The sector names are collected in the same query
+    # instead of a second one.
+    return (
+        WorkProfile.objects.filter(client=client)
+        .select_related("updated_by")
+        .annotate(
+            sector_names=ArrayAgg(
+                "sectors__name",
+                filter=Q(sectors__isnull=False),
+                order_by=("sectors__position", "sectors__name"),
+                default=[],
+            )
+        )
+        .first()
+    )
+
+
+def placements_of(client: Client, *, today: datetime.date, months: int) -> QuerySet[Placement]:
+    """The client's placements, newest first, with their durability (with_durability)."""
+    # Each row names its employer and vacancy: joined, not one query per row.
+    return with_durability(
+        Placement.objects.filter(client=client).select_related("employer", "vacancy"),
+        today=today,
+        months=months,
     )

@@ -25,6 +25,8 @@ from clients.models import Client, ClientGroup, Conversation, Plan
 class InstrumentCategory(models.TextChoices):
     ACTIVATION = "activation", _("Activation")
     TRAINING = "training", _("Training")
+    WORK_LEARNING = "work_learning", _("Work-learning route (werkleerroute)")
+    VOLUNTEERING = "volunteering", _("Volunteer work")
     DIAGNOSIS = "diagnosis", _("Diagnosis")
     SUPPORTED_WORK = "supported_work", _("Work with support")
     EMPLOYER = "employer", _("Employer instrument")

@@ -1,17 +1,28 @@
-"""Writes of the employer services: employers, vacancies and placing a client in work."""
+"""Writes of the employer services: employers, vacancies, a client's work profile, and placing a
+client in work and ending that placement."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from casework.models import User
 from clients import services as client_services
 from clients.models import BenefitPeriod, Client, OutflowReason
-from instruments.models import ContractType, Employer, Placement, Sector, Vacancy, VacancyLevel
+from instruments.models import (
+    ContractType,
+    Employer,
+    Placement,
+    Sector,
+    Vacancy,
+    VacancyLevel,
+    WorkProfile,
+)
 
 
 @transaction.atomic
@@ -112,3 +123,42 @@ def place_client(
             reason=OutflowReason.WORK,
         )
     return placement
+
+
+@transaction.atomic
+def end_placement(*, placement: Placement, ended_on: datetime.date) -> Placement:
+    """Record the last day of work. The benefit is not touched: a client who comes back on
+    benefit gets a new benefit period, which is what makes a placement not durable."""
+    if placement.ended_on is not None:
+        raise ValidationError(_("The placement has already ended."), code="ended")
+    if ended_on < placement.start_date:
+        raise ValidationError(
+            {
+                "ended_on": ValidationError(
+                    _("The end date is before the start of the placement (%(start)s)."),
+                    code="before_start",
+                    params={"start": date_format(placement.start_date, "SHORT_DATE_FORMAT")},
+                )
+            }
+        )
+    placement.ended_on = ended_on
+    placement.full_clean()
+    placement.save(update_fields=["ended_on"])
+    return placement
+
+
+@transaction.atomic
+def save_work_profile(
+    *, client: Client, sectors: Iterable[Sector], hours_per_week: int, updated_by: User
+) -> WorkProfile:
+    """Create the client's work profile or replace what it says."""
+    # Locked, so two werkmakelaars saving at once do not overwrite each other's sectors halfway.
+    profile = WorkProfile.objects.select_for_update().filter(client=client).first()
+    if profile is None:
+        profile = WorkProfile(client=client)
+    profile.hours_per_week = hours_per_week
+    profile.updated_by = updated_by
+    profile.full_clean()
+    profile.save()
+    profile.sectors.set(sectors)
+    return profile

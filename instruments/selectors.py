@@ -33,8 +33,10 @@ def trajectories_for_client(client: Client) -> QuerySet[Trajectory]:
 
 @dataclasses.dataclass(frozen=True)
 class BudgetRow:
-    """One row of the budget page: a budget line or a klantgroep."""
+    """One row of the budget page: a budget line or a klantgroep, with its code as key ("" for
+    the total and for the row without a klantgroep)."""
 
+    key: str
     label: str
     available: Decimal
     committed: Decimal
@@ -79,14 +81,21 @@ def _forecast(realised: Decimal, elapsed: int) -> Decimal | None:
     return (realised / elapsed * MONTHS_IN_YEAR).quantize(CENT)
 
 
-def budget_overview(*, year: int, today: datetime.date) -> BudgetOverview:
+def budget_overview(
+    *, year: int, today: datetime.date, started_by: datetime.date | None = None
+) -> BudgetOverview:
     """Per budget line and per klantgroep: available (budget or allocation), committed, realised
-    and a run-rate forecast. Every sum is an aggregate in the database; seven queries."""
+    and a run-rate forecast. Every sum is an aggregate in the database; seven queries.
+
+    `started_by` leaves out the trajecten that start after that day (the monitor's figures as
+    they stood at the end of a past period)."""
     money = DecimalField(max_digits=14, decimal_places=2)
     year_start = datetime.date(year, 1, 1)
     year_end = datetime.date(year, 12, 1)
     this_month = today.replace(day=1)
     in_year = Q(month__gte=year_start, month__lte=year_end)
+    if started_by is not None:
+        in_year &= Q(trajectory__start_date__lte=started_by)
     realised_filter = in_year & Q(month__lte=this_month)
     elapsed = elapsed_months(year, today)
 
@@ -143,13 +152,16 @@ def budget_overview(*, year: int, today: datetime.date) -> BudgetOverview:
         total=Coalesce(Sum("amount"), ZERO, output_field=money)
     )["total"]
 
-    def row(label: str, available: Decimal, committed: Decimal, realised: Decimal) -> BudgetRow:
-        return BudgetRow(label, available, committed, realised, _forecast(realised, elapsed))
+    def row(
+        key: str, label: str, available: Decimal, committed: Decimal, realised: Decimal
+    ) -> BudgetRow:
+        return BudgetRow(key, label, available, committed, realised, _forecast(realised, elapsed))
 
-    group_rows = [row(g.name, g.available, g.committed, g.realised) for g in groups]
+    group_rows = [row(g.code, g.name, g.available, g.committed, g.realised) for g in groups]
     if no_group_allocated or no_group["committed"]:
         group_rows.append(
             row(
+                "",
                 gettext("Intake and clients without a client group"),
                 no_group_allocated,
                 no_group["committed"],
@@ -159,9 +171,12 @@ def budget_overview(*, year: int, today: datetime.date) -> BudgetOverview:
     return BudgetOverview(
         year=year,
         elapsed_months=elapsed,
-        lines=[row(line.name, line.available, line.committed, line.realised) for line in lines],
+        lines=[
+            row(line.code, line.name, line.available, line.committed, line.realised)
+            for line in lines
+        ],
         groups=group_rows,
-        total=row("", available_total, totals["committed"], totals["realised"]),
+        total=row("", "", available_total, totals["committed"], totals["realised"]),
         # The allocation table shows line, group and organisation names: joined in one query.
         allocations=list(
             Allocation.objects.filter(budget__year=year).select_related(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from instruments import employer_views, views
+from instruments import employer_views, views, work_views
 
 app_name = "instruments"
 
@@ -28,5 +28,29 @@ urlpatterns += [
         "werkgevers/<int:pk>/vacatures/nieuw/",
         employer_views.vacancy_create,
         name="vacancy-create",
+    ),
+    path(
+        "werkgevers/<int:pk>/vacatures/<int:vacancy_pk>/kandidaten/",
+        employer_views.vacancy_candidates,
+        name="vacancy-candidates",
+    ),
+]
+
+# Work profile and placements on the dossier.
+urlpatterns += [
+    path(
+        "clienten/<int:client_pk>/werk/profiel/",
+        work_views.work_profile_edit,
+        name="work-profile",
+    ),
+    path(
+        "clienten/<int:client_pk>/werk/plaatsingen/nieuw/",
+        work_views.placement_create,
+        name="placement-create",
+    ),
+    path(
+        "clienten/<int:client_pk>/werk/plaatsingen/<int:pk>/beeindigen/",
+        work_views.placement_end,
+        name="placement-end",
     ),
 ]

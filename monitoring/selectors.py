@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.conf import settings
 from django.db.models import Count
 
 from casework.models import Team
 from clients.models import ClientGroup, ClientGroupAssignment
+from monitoring.indicators.base import is_small_cell
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Cell:
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.count < settings.SMALL_CELL_THRESHOLD
+        return is_small_cell(self.count)
 
 
 def caseload_by_group(*, team: Team | None = None) -> list[Cell]:

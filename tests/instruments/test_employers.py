@@ -3,7 +3,6 @@ end the benefit with reason "work") and the derived durability of a placement.""
 
 import datetime
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -21,20 +20,11 @@ from instruments.models import (
     validate_kvk_number,
 )
 from tests.clients.factories import BenefitPeriodFactory
+from tests.instruments.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
 
 DURABLE_MONTHS = 6  # DOMAIN.md's policy, passed to the selector as the caller would
-
-
-class EmployerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Employer
-
-    name = factory.Sequence(lambda n: f"Werkgever {n}")
-    kvk_number = factory.Sequence(lambda n: f"{10000000 + n}")
-    sector = factory.LazyFunction(lambda: Sector.objects.get(name="Zorg"))
-    contact_name = "Piet de Vries"
 
 
 def place(client_a, consultant_a, start, **kwargs):

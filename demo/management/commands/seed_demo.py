@@ -20,8 +20,10 @@ class Command(BaseCommand):
     help = (
         "Create a realistic demo municipality: teams, consultants, the demo log-ins and clients "
         "with a few years of history: benefit, klantgroepen, the participatieladder, "
-        "conversations, plans van aanpak with their agreements, bijeenkomsten, and trajecten "
-        "with their commitments on the budgets of last year and this one."
+        "conversations, plans van aanpak with their agreements, bijeenkomsten, trajecten "
+        "with their commitments on the budgets of last year and this one, and employers with "
+        "their vacancies, the placements of those who left benefit for work and the work "
+        "profiles the vacancy matching reads."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,25 @@
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from casework.models import PolicySettings
+from clients.models import Client
+from instruments import employer_selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("instruments/work/_dossier_work.html", takes_context=True)
+def dossier_work(context: template.Context, client: Client) -> dict[str, Any]:
+    """The dossier's work section: three queries (the work profile, the policy settings, the
+    placements), whatever the number of sectors and placements."""
+    today = timezone.localdate()
+    months = PolicySettings.load().durable_placement_months
+    return {
+        "client": client,
+        "profile": employer_selectors.work_profile_of(client),
+        "placements": list(employer_selectors.placements_of(client, today=today, months=months)),
+        "today": today,
+        "perms": context.get("perms"),
+    }

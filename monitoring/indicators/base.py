@@ -1,0 +1,192 @@
+"""What an indicator is, and the registry that holds every one of them.
+
+An indicator is defined once, in code, with its definition in words (shown on the dashboard and in
+the monitor's appendix) and a function that computes it in the database for a period and a scope.
+Targets per year are data (monitoring.models.Target), set by the application manager.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import enum
+from collections.abc import Callable, Hashable, Iterator
+from decimal import Decimal
+from typing import TypeVar
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from casework.models import Team
+from clients.models import ClientGroup
+from monitoring.periods import Period
+
+
+class Unit(enum.StrEnum):
+    COUNT = "count"  # people or trajecten
+    PERCENT = "percent"  # 0-100, one decimal
+    MONTHS = "months"  # one decimal
+    EURO = "euro"  # two decimals
+
+
+class Theme(enum.StrEnum):
+    """The sections of the monitor (Deventer's framework plus money)."""
+
+    CASELOAD = "caseload"  # bestand, instroom, uitstroom
+    CLIENT_GROUPS = "client_groups"  # movement between klantgroepen, Zorgen
+    DEVELOPMENT = "development"  # participatieladder
+    KNOW_OUR_CLIENTS = "know_our_clients"  # conversations on time, plans, activity
+    INSTRUMENTS = "instruments"  # trajecten, werkleerroutes, volunteers
+    BUDGET = "budget"
+
+
+THEME_TITLES: dict[Theme, Promise] = {
+    Theme.CASELOAD: _("Caseload, inflow and outflow"),
+    Theme.CLIENT_GROUPS: _("Client groups"),
+    Theme.DEVELOPMENT: _("Development on the participation ladder"),
+    Theme.KNOW_OUR_CLIENTS: _("We know our clients"),
+    Theme.INSTRUMENTS: _("Instruments and trajectories"),
+    Theme.BUDGET: _("Budget"),
+}
+
+# Why a theme matters, in one sentence: the summary adds it to the first change it names.
+THEME_MEANING: dict[Theme, Promise] = {
+    Theme.CASELOAD: _(
+        "The number of clients on benefit and the flows in and out determine what the BUIG "
+        "budget has to pay."
+    ),
+    Theme.CLIENT_GROUPS: _(
+        "Movement between client groups shows whether clients come closer to work or need more "
+        "care."
+    ),
+    Theme.DEVELOPMENT: _(
+        "Climbing the participation ladder is how clients far from work come closer to it."
+    ),
+    Theme.KNOW_OUR_CLIENTS: _(
+        "Clients we see on time and who have a current plan get support that fits them."
+    ),
+    Theme.INSTRUMENTS: _(
+        "Instruments are where the participation budget goes; their results show whether it is "
+        "well spent."
+    ),
+    Theme.BUDGET: _(
+        "Spending against the budget shows whether the year ends within the means the council "
+        "made available."
+    ),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Whom a figure is about: the whole municipality, or one team and/or one klantgroep (the
+    dashboard's filters). Indicators that cannot be split a way say so by ignoring it and
+    setting Indicator.scopes."""
+
+    team: Team | None = None
+    group: ClientGroup | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One line of a figure's breakdown (per klantgroep, per reason, from → to, ...).
+
+    `people` is the number of persons behind the value, so cells with fewer than
+    SMALL_CELL_THRESHOLD people can be suppressed; None when the row is not about people
+    (money)."""
+
+    label: str
+    value: Decimal | int | None
+    people: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    """An indicator's value for one period and scope: the headline and its breakdown.
+
+    value is None when the denominator is empty (a share of nobody)."""
+
+    value: Decimal | int | None
+    people: int | None = None
+    rows: tuple[Row, ...] = ()
+
+
+Compute = Callable[[Period, Scope], Figure]
+
+
+@dataclasses.dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str | Promise
+    theme: Theme
+    unit: Unit
+    # The definition, in words: what is counted, out of what, about whom, over which period.
+    numerator: str | Promise
+    denominator: str | Promise  # "" for a plain count or amount
+    population: str | Promise
+    period: str | Promise
+    compute: Compute
+    breakdown: str | Promise = ""  # what the rows are, e.g. "per klantgroep"
+    # Whether up is good (None: neither), for the words "better"/"worse" next to a change.
+    higher_is_better: bool | None = None
+    # Whether the team and klantgroep filters apply (budget figures are not per team).
+    by_team: bool = True
+    by_group: bool = True
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def register(**definition: object) -> Callable[[Compute], Compute]:
+    """Decorate a compute function to define an indicator: @register(code=..., name=..., ...)."""
+
+    def decorator(compute: Compute) -> Compute:
+        indicator = Indicator(compute=compute, **definition)  # type: ignore[arg-type]
+        if indicator.code in REGISTRY:
+            raise ValueError(f"Indicator {indicator.code} is defined twice.")
+        REGISTRY[indicator.code] = indicator
+        return compute
+
+    return decorator
+
+
+def is_small_cell(people: int | None) -> bool:
+    """Whether a figure is about so few people (1 to SMALL_CELL_THRESHOLD - 1) that policy staff
+    must not see it: shown as "< threshold" instead."""
+    return people is not None and 0 < people < settings.SMALL_CELL_THRESHOLD
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """A percentage with one decimal, None of nobody."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+_T = TypeVar("_T")
+
+# Reads that several indicators share (the budget figures of a period), made once per batch of
+# computations: the dashboard and the monitor compute every indicator inside shared_reads().
+_shared: contextvars.ContextVar[dict[Hashable, object] | None] = contextvars.ContextVar(
+    "indicator_shared_reads", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_reads() -> Iterator[None]:
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: Hashable, read: Callable[[], _T]) -> _T:
+    """read(), made once per key inside shared_reads(); every time outside it."""
+    memo = _shared.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]  # type: ignore[return-value]

@@ -1,0 +1,622 @@
+"""The periodic monitor: every indicator for a period, compared with the previous period, with the
+same quarter a year earlier (for quarters) and with the year's target; as a PDF for the council
+and as CSV and XLSX with the same figures.
+
+Nothing here reads a person: indicators return aggregates with the number of people behind them.
+This module is the one place where small cells are suppressed for the monitor: `collect` turns
+every figure about fewer than SMALL_CELL_THRESHOLD people into "< 5" before any output is made,
+so the PDF, the CSV and the XLSX cannot differ in what they reveal.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import io
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from instruments.selectors import BudgetOverview, BudgetRow
+from monitoring.charts import format_difference, format_value, line_chart, unit_caption
+from monitoring.indicators import REGISTRY, Figure, Indicator, Row, Scope, Theme, Unit, budget
+from monitoring.indicators.base import (
+    THEME_MEANING,
+    THEME_TITLES,
+    is_small_cell,
+    shared_reads,
+)
+from monitoring.models import Target
+from monitoring.periods import Period, PeriodKind
+
+# Presentation, not policy: how many quarters a chart shows, how many changes and missed targets
+# the one-page summary names.
+TREND_QUARTERS = 8
+SUMMARY_CHANGES = 5
+SUMMARY_MISSED_TARGETS = 5
+
+# Units whose yearly target also holds for a part of the year (a share, an average). A count or an
+# amount is a year's total: a quarter is not judged against it.
+RATE_UNITS = (Unit.PERCENT, Unit.MONTHS)
+
+Number = Decimal | int
+
+
+@dataclasses.dataclass(frozen=True)
+class Value:
+    """A figure as policy staff may see it: a number, nothing (a share of nobody, a row that does
+    not occur) or suppressed (about fewer than `threshold` people)."""
+
+    number: Number | None
+    unit: Unit
+    threshold: int
+    suppressed: bool = False
+    difference: bool = False  # a change: signed, percentages in points
+
+    def __str__(self) -> str:
+        if self.suppressed:
+            return f"< {self.threshold}"
+        if self.difference and self.number is not None:
+            return format_difference(self.number, self.unit)
+        return format_value(self.number, self.unit)
+
+    @property
+    def export(self) -> Number | str | None:
+        """For CSV and XLSX: the number itself, "< 5", or empty."""
+        if self.suppressed:
+            return f"< {self.threshold}"
+        return self.number
+
+    @property
+    def shown(self) -> Number | None:
+        """The number when it may be shown and exists."""
+        return None if self.suppressed else self.number
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    """One line of an indicator's table: the headline (label "") or one breakdown row."""
+
+    label: str
+    current: Value
+    previous: Value
+    year_earlier: Value | None  # None when the period is not a quarter
+
+    @property
+    def difference(self) -> Value:
+        """The change against the previous period; suppressed when either side is."""
+        current, previous = self.current, self.previous
+        if current.suppressed or previous.suppressed:
+            return dataclasses.replace(current, number=None, suppressed=True, difference=True)
+        if current.number is None or previous.number is None:
+            return dataclasses.replace(current, number=None, difference=True)
+        return dataclasses.replace(
+            current, number=current.number - previous.number, difference=True
+        )
+
+    @property
+    def relative_change(self) -> Decimal | None:
+        """The size of the change as a fraction of the previous value, for ranking changes."""
+        current, previous = self.current.shown, self.previous.shown
+        if current is None or previous is None or not previous or current == previous:
+            return None
+        return abs(Decimal(current - previous) / Decimal(previous))
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """An indicator in the monitor: its lines, target and chart."""
+
+    indicator: Indicator
+    headline: Line
+    rows: tuple[Line, ...]
+    target: Value | None
+    target_year: int
+    # Whether the target is compared with this period (see RATE_UNITS).
+    target_applies: bool
+    chart: SafeString  # the trend over the last quarters, server-rendered SVG
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        """The headline first, then the breakdown."""
+        return (self.headline, *self.rows)
+
+    @property
+    def target_difference(self) -> Value | None:
+        if self.target is None or not self.target_applies:
+            return None
+        return Line("", self.headline.current, self.target, None).difference
+
+    @property
+    def target_met(self) -> bool | None:
+        """None when there is nothing to judge: no target, not this period, no direction, no
+        value or a suppressed one."""
+        current = self.headline.current.shown
+        target = self.target.number if self.target and self.target_applies else None
+        if target is None or current is None or self.indicator.higher_is_better is None:
+            return None
+        if self.indicator.higher_is_better:
+            return current >= target
+        return current <= target
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    theme: Theme
+    results: tuple[Result, ...]
+
+    @property
+    def title(self) -> str:
+        return str(THEME_TITLES[self.theme])
+
+    @property
+    def meaning(self) -> str:
+        return str(THEME_MEANING[self.theme])
+
+
+@dataclasses.dataclass(frozen=True)
+class Summary:
+    """The one-page summary in plain words: what changed and why it matters."""
+
+    introduction: str
+    changes: tuple[str, ...]
+    targets: tuple[str, ...]
+    privacy: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Monitor:
+    period: Period
+    previous: Period
+    year_earlier: Period | None
+    target_year: int
+    threshold: int
+    made_at: datetime.datetime
+    sections: tuple[Section, ...]  # in Theme's order; the budget section is always there
+    # The budget page's figures for the year as at the period's end: the budget section's summary
+    # table of the budget indicators' figures.
+    budget: BudgetOverview
+    summary: Summary
+
+    @property
+    def results(self) -> Iterator[Result]:
+        for section in self.sections:
+            yield from section.results
+
+
+def _value(figure: Figure | Row | None, unit: Unit, threshold: int) -> Value:
+    if figure is None:
+        return Value(None, unit, threshold)
+    if is_small_cell(figure.people):
+        return Value(None, unit, threshold, suppressed=True)
+    return Value(figure.value, unit, threshold)
+
+
+def _lines(
+    current: Figure,
+    previous: Figure,
+    year_earlier: Figure | None,
+    unit: Unit,
+    threshold: int,
+) -> tuple[Line, tuple[Line, ...]]:
+    """The headline and the breakdown rows, matched by label across the periods (a row that
+    occurs in one period only shows a dash in the others)."""
+    figures = [current, previous] + ([year_earlier] if year_earlier else [])
+    labels = dict.fromkeys(row.label for figure in figures for row in figure.rows)
+    by_label = [{row.label: row for row in figure.rows} for figure in figures]
+
+    def line(label: str, values: list[Figure | Row | None]) -> Line:
+        earlier = _value(values[2], unit, threshold) if year_earlier else None
+        return Line(
+            label, _value(values[0], unit, threshold), _value(values[1], unit, threshold), earlier
+        )
+
+    headline = line("", list(figures))
+    rows = tuple(line(label, [rows.get(label) for rows in by_label]) for label in labels)
+    return headline, rows
+
+
+def _chart(
+    indicator: Indicator, figures: Iterable[tuple[Period, Figure]], threshold: int
+) -> SafeString:
+    """The trend over the last quarters; a suppressed quarter is a gap."""
+    points = [
+        (quarter.label, _value(figure, indicator.unit, threshold).shown)
+        for quarter, figure in figures
+    ]
+    return line_chart(points, title=str(indicator.name), unit=indicator.unit)
+
+
+def _ordered_indicators() -> list[Indicator]:
+    """By theme in Theme's order; within a theme in the order the module defines them."""
+    themes = list(Theme)
+    return sorted(REGISTRY.values(), key=lambda indicator: themes.index(indicator.theme))
+
+
+def collect(period: Period, *, made_at: datetime.datetime) -> Monitor:
+    """Compute every indicator for the period, the previous period and (quarters) the same
+    quarter a year earlier, with the targets of the period's year. Each indicator's value per
+    period is computed once (a quarter can be both the period and a point of the chart), and
+    the reads indicators share are made once (shared_reads)."""
+    with shared_reads():
+        return _collect(period, made_at=made_at)
+
+
+def _collect(period: Period, *, made_at: datetime.datetime) -> Monitor:
+    threshold = settings.SMALL_CELL_THRESHOLD
+    previous = period.previous()
+    year_earlier = period.a_year_earlier() if period.kind == PeriodKind.QUARTER else None
+    target_year = period.end.year
+    targets = dict(Target.objects.filter(year=target_year).values_list("indicator", "value"))
+    scope = Scope()  # the whole municipality
+
+    results: dict[Theme, list[Result]] = {theme: [] for theme in Theme}
+    computed: dict[tuple[str, Period], Figure] = {}
+
+    def figure(indicator: Indicator, of: Period) -> Figure:
+        if (indicator.code, of) not in computed:
+            computed[indicator.code, of] = indicator.compute(of, scope)
+        return computed[indicator.code, of]
+
+    for indicator in _ordered_indicators():
+        headline, rows = _lines(
+            figure(indicator, period),
+            figure(indicator, previous),
+            figure(indicator, year_earlier) if year_earlier else None,
+            indicator.unit,
+            threshold,
+        )
+        target = targets.get(indicator.code)
+        quarters = period.quarters_up_to(TREND_QUARTERS)
+        chart = _chart(indicator, [(q, figure(indicator, q)) for q in quarters], threshold)
+        results[indicator.theme].append(
+            Result(
+                indicator=indicator,
+                headline=headline,
+                rows=rows,
+                target=None if target is None else Value(target, indicator.unit, threshold),
+                target_year=target_year,
+                target_applies=period.kind == PeriodKind.YEAR or indicator.unit in RATE_UNITS,
+                chart=chart,
+            )
+        )
+
+    sections = tuple(
+        Section(theme, tuple(results[theme]))
+        for theme in Theme
+        if results[theme] or theme == Theme.BUDGET
+    )
+    return Monitor(
+        period=period,
+        previous=previous,
+        year_earlier=year_earlier,
+        target_year=target_year,
+        threshold=threshold,
+        made_at=made_at,
+        sections=sections,
+        # As the budget indicators compute it: trajecten started by the period's end.
+        budget=budget.overview_at(period),
+        summary=summarise(
+            sections,
+            period=period,
+            previous=previous,
+            year_earlier=year_earlier,
+            target_year=target_year,
+            threshold=threshold,
+        ),
+    )
+
+
+def _day(day: datetime.date) -> str:
+    return formats.date_format(day, "j F Y")
+
+
+def _change_sentence(result: Result, previous: Period) -> str:
+    line = result.headline  # both values shown: the change was ranked
+    words = {
+        "name": result.indicator.name,
+        "old": line.previous,
+        "new": line.current,
+        "previous": previous.label,
+    }
+    if (line.current.shown or 0) > (line.previous.shown or 0):
+        sentence = _("%(name)s rose from %(old)s in %(previous)s to %(new)s.") % words
+        better = result.indicator.higher_is_better
+    else:
+        sentence = _("%(name)s fell from %(old)s in %(previous)s to %(new)s.") % words
+        better = (
+            None
+            if result.indicator.higher_is_better is None
+            else (not result.indicator.higher_is_better)
+        )
+    if better is True:
+        sentence += " " + _("That is an improvement.")
+    elif better is False:
+        sentence += " " + _("That is a deterioration.")
+    return sentence
+
+
+def summarise(
+    sections: Iterable[Section],
+    *,
+    period: Period,
+    previous: Period,
+    year_earlier: Period | None,
+    target_year: int,
+    threshold: int,
+) -> Summary:
+    """The summary's sentences, made from the figures: the largest changes against the previous
+    period (with why their theme matters) and the targets that were missed."""
+    dates = {
+        "period": period.label,
+        "start": _day(period.start),
+        "end": _day(period.end),
+        "previous": previous.label,
+    }
+    if year_earlier:
+        introduction = _(
+            "This monitor covers %(period)s, from %(start)s to %(end)s. It compares the figures "
+            "with %(previous)s and with the same quarter a year earlier, %(earlier)s."
+        ) % {**dates, "earlier": year_earlier.label}
+    else:
+        introduction = (
+            _(
+                "This monitor covers %(period)s, from %(start)s to %(end)s. It compares the "
+                "figures with %(previous)s."
+            )
+            % dates
+        )
+
+    results = [result for section in sections for result in section.results]
+    ranked = sorted(
+        (r for r in results if r.headline.relative_change is not None),
+        key=lambda r: r.headline.relative_change or 0,
+        reverse=True,
+    )[:SUMMARY_CHANGES]
+    changes = []
+    explained: set[Theme] = set()
+    for result in ranked:
+        sentence = _change_sentence(result, previous)
+        if result.indicator.theme not in explained:
+            explained.add(result.indicator.theme)
+            sentence += " " + str(THEME_MEANING[result.indicator.theme])
+        changes.append(sentence)
+    if not changes:
+        changes.append(
+            _("No indicator changed compared with %(previous)s.") % {"previous": previous.label}
+        )
+
+    judged = [r for r in results if r.target_met is not None]
+    missed = [r for r in judged if not r.target_met]
+    if judged:
+        targets = [
+            ngettext(
+                "%(met)d of the %(count)d target that applies to this period was met.",
+                "%(met)d of the %(count)d targets that apply to this period were met.",
+                len(judged),
+            )
+            % {"met": len(judged) - len(missed), "count": len(judged)}
+        ]
+    else:
+        targets = [_("No targets for %(year)s apply to this period.") % {"year": target_year}]
+    for result in missed[:SUMMARY_MISSED_TARGETS]:
+        targets.append(
+            _("%(name)s is %(value)s, against a target of %(target)s for %(year)s.")
+            % {
+                "name": result.indicator.name,
+                "value": result.headline.current,
+                "target": result.target,
+                "year": target_year,
+            }
+        )
+    privacy = _(
+        "Figures about fewer than %(threshold)d people are shown as “< %(threshold)d”, so that "
+        "no one can be recognised."
+    ) % {"threshold": threshold}
+    return Summary(introduction, tuple(changes), tuple(targets), privacy)
+
+
+# Outputs -----------------------------------------------------------------------------------------
+
+
+def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+    """The document is self-contained: refuse every external resource."""
+    raise ValueError(f"The monitor loads no external resources ({url[:50]}).")
+
+
+@dataclasses.dataclass(frozen=True)
+class BudgetTableRow:
+    label: str
+    amounts: tuple[Value, ...]  # available, committed, realised, forecast
+    overspending: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class BudgetTables:
+    lines: tuple[BudgetTableRow, ...]  # per budget line, with the total last
+    groups: tuple[BudgetTableRow, ...]  # per client group
+
+
+def budget_tables(monitor: Monitor) -> BudgetTables:
+    def row(budget_row: BudgetRow, label: str) -> BudgetTableRow:
+        amounts = tuple(
+            Value(getattr(budget_row, measure), Unit.EURO, monitor.threshold)
+            for measure in ("available", "committed", "realised", "forecast")
+        )
+        return BudgetTableRow(label, amounts, budget_row.overspending)
+
+    budget = monitor.budget
+    lines = [row(line, line.label) for line in budget.lines]
+    if lines:
+        lines.append(row(budget.total, _("Total")))
+    return BudgetTables(tuple(lines), tuple(row(group, group.label) for group in budget.groups))
+
+
+def render_html(monitor: Monitor) -> str:
+    return render_to_string(
+        "monitoring/reports/monitor_pdf.html",
+        {"monitor": monitor, "budget": budget_tables(monitor)},
+    )
+
+
+def render_pdf(monitor: Monitor) -> bytes:
+    """A tagged PDF (PDF/UA), so screen readers can read it too."""
+    # Imported here: importing WeasyPrint parses its stylesheets (slow), which only the worker
+    # that builds a monitor needs.
+    from weasyprint import HTML
+
+    html = render_html(monitor)
+    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(pdf_variant="pdf/ua-1")
+
+
+Cell = Number | str | None
+
+
+def table(monitor: Monitor) -> tuple[list[str], list[list[Cell]]]:
+    """The monitor's figures as one table (the CSV and the XLSX): one row per indicator line; the
+    period columns are headed by the periods' names. (The PDF's budget overview is a summary of
+    the budget indicators, which are here.)"""
+    header = [
+        _("Theme"),
+        _("Code"),
+        _("Indicator"),
+        _("Breakdown"),
+        _("Unit"),
+        monitor.period.label,
+        monitor.previous.label,
+        _("Difference to previous period"),
+    ]
+    if monitor.year_earlier:
+        header.append(monitor.year_earlier.label)
+    header.append(_("Target %(year)s") % {"year": monitor.target_year})
+
+    rows: list[list[Cell]] = []
+    for section in monitor.sections:
+        for result in section.results:
+            indicator = result.indicator
+            for line in (result.headline, *result.rows):
+                row: list[Cell] = [
+                    section.title,
+                    indicator.code,
+                    str(indicator.name),
+                    line.label or _("Total"),
+                    unit_caption(indicator.unit),
+                    line.current.export,
+                    line.previous.export,
+                    line.difference.export,
+                ]
+                if monitor.year_earlier:
+                    row.append(line.year_earlier.export if line.year_earlier else None)
+                is_headline = line is result.headline
+                row.append(result.target.export if result.target and is_headline else None)
+                rows.append(row)
+
+    return header, rows
+
+
+def render_csv(monitor: Monitor) -> bytes:
+    """UTF-8, comma-separated, decimal point: for analysis software (Excel users take the XLSX)."""
+    header, rows = table(monitor)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    return buffer.getvalue().encode()
+
+
+XLSX_FORMATS = {
+    Unit.COUNT: "#,##0",
+    Unit.PERCENT: "0.0",
+    Unit.MONTHS: "0.0",
+    Unit.EURO: "#,##0.00",
+}
+
+
+def render_xlsx(monitor: Monitor) -> bytes:
+    """Three sheets: the figures (numbers as numbers, "< 5" as text), the definitions and an
+    explanation of the monitor."""
+    header, rows = table(monitor)
+    units = {unit_caption(unit): unit for unit in Unit}
+    workbook = Workbook()
+    figures = workbook.worksheets[0]
+    figures.title = _("Figures")[:31]
+    figures.append(header)
+    for row in rows:
+        figures.append(row)
+        number_format = XLSX_FORMATS[units[str(row[4])]]
+        for cell in figures[figures.max_row][5:]:
+            if isinstance(cell.value, Decimal | int):
+                cell.number_format = number_format
+    for cell in figures[1]:
+        cell.font = Font(bold=True)
+    figures.freeze_panes = "A2"
+    figures.auto_filter.ref = figures.dimensions
+    for column, width in zip("ABCDEFGHIJK", (22, 28, 48, 32, 10), strict=False):
+        figures.column_dimensions[column].width = width
+
+    definitions = workbook.create_sheet(_("Definitions")[:31])
+    definitions.append(
+        [
+            _("Code"),
+            _("Indicator"),
+            _("Unit"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Population"),
+            _("Period"),
+            _("Breakdown"),
+        ]
+    )
+    for result in monitor.results:
+        indicator = result.indicator
+        definitions.append(
+            [
+                indicator.code,
+                str(indicator.name),
+                unit_caption(indicator.unit),
+                str(indicator.numerator),
+                str(indicator.denominator),
+                str(indicator.population),
+                str(indicator.period),
+                str(indicator.breakdown),
+            ]
+        )
+    for cell in definitions[1]:
+        cell.font = Font(bold=True)
+
+    about = workbook.create_sheet(_("About")[:31])
+    summary = monitor.summary
+    for text in (
+        _("Work and income monitor"),
+        summary.introduction,
+        _("Made on %(date)s.") % {"date": _day(monitor.made_at.date())},
+        summary.privacy,
+        _("Percentages are between 0 and 100; amounts are in euros."),
+    ):
+        about.append([text])
+    about["A1"].font = Font(bold=True, size=14)
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclasses.dataclass(frozen=True)
+class Files:
+    pdf: bytes
+    csv: bytes
+    xlsx: bytes
+
+
+def render(monitor: Monitor) -> Files:
+    return Files(pdf=render_pdf(monitor), csv=render_csv(monitor), xlsx=render_xlsx(monitor))

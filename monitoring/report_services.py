@@ -1,0 +1,200 @@
+"""Writes of the monitor archive: requesting a monitor, building it, recording a failure.
+
+A monitor is built by a Celery task (monitoring.tasks.build_report) with acks late, so a task can
+run twice: after a worker crash, a broker redelivery, a second request. Building is therefore
+idempotent: one row per period (a unique constraint), a done monitor is left alone, two workers
+never build the same row at once (a PostgreSQL advisory lock, released by the database when a
+worker dies), and the files are stored in one UPDATE together with the status "done".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import override
+
+from casework.models import User
+from monitoring import report
+from monitoring.models import FailureReason, Report, ReportKind, ReportStatus
+from monitoring.periods import Period, PeriodKind
+
+logger = logging.getLogger(__name__)
+
+# The build task's time limits (seconds). At 100,000 clients a build computes every indicator for
+# up to eleven periods; these stay below the Redis visibility timeout (3600 s), so a slow build is
+# not handed to a second worker.
+SOFT_TIME_LIMIT = 1800
+TIME_LIMIT = 1860
+
+# The first key of the advisory lock on a report being built ("mo" "ni": monitoring).
+LOCK_NAMESPACE = 0x6D6F6E69
+
+
+def _enqueue(report_row: Report) -> None:
+    from monitoring.tasks import build_report  # the task module imports this one
+
+    build_report.delay_on_commit(report_row.pk)
+
+
+def normalise(period: Period) -> Period:
+    """A period given by its dates that is exactly a quarter or a year is that quarter or year
+    (so it is compared with the right previous period, and archived once)."""
+    if period.kind == PeriodKind.CUSTOM:
+        for candidate in (Period.quarter_of(period.start), Period.year(period.start.year)):
+            if (candidate.start, candidate.end) == (period.start, period.end):
+                return candidate
+    return period
+
+
+@transaction.atomic
+def request_report(*, period: Period, requested_by: User | None) -> Report:
+    """The monitor of a period, queued for building unless it is done already (a rebuild is
+    asked for explicitly: rebuild_report). A failed monitor is queued again. Asking twice
+    enqueues twice, which is harmless: the task does nothing for a monitor that is done or being
+    built."""
+    period = normalise(period)
+    row, created = Report.objects.select_for_update().get_or_create(
+        period_start=period.start,
+        period_end=period.end,
+        defaults={
+            "period_kind": ReportKind(period.kind.value),
+            "requested_by": requested_by,
+        },
+    )
+    if row.status == ReportStatus.DONE:
+        return row
+    if row.status == ReportStatus.FAILED:
+        _requeue(row, requested_by=requested_by)
+    _enqueue(row)
+    if created:
+        logger.info("Monitor %s requested", row.period.label)
+    return row
+
+
+def can_rebuild(row: Report, *, now: datetime.datetime) -> bool:
+    """Whether a rebuild may be asked for: not while a build is queued or running, unless it has
+    been so for longer than a build may take (its message or worker was lost)."""
+    if not row.in_progress:
+        return True
+    since = row.started_at or row.requested_at
+    return since < now - datetime.timedelta(seconds=TIME_LIMIT)
+
+
+@transaction.atomic
+def rebuild_report(*, report_row: Report, requested_by: User) -> bool:
+    """Build the monitor again with the data as it is now; the new files replace the old ones
+    when the build is done (until then the old files stay downloadable). False when a build is
+    under way already."""
+    row = Report.objects.select_for_update().defer("pdf", "csv", "xlsx").get(pk=report_row.pk)
+    if not can_rebuild(row, now=timezone.now()):
+        return False
+    _requeue(row, requested_by=requested_by)
+    _enqueue(row)
+    return True
+
+
+def _requeue(row: Report, *, requested_by: User | None) -> None:
+    row.status = ReportStatus.QUEUED
+    row.failure_reason = ""
+    row.requested_by = requested_by
+    row.requested_at = timezone.now()
+    row.started_at = None
+    row.finished_at = None
+    row.save(
+        update_fields=[
+            "status",
+            "failure_reason",
+            "requested_by",
+            "requested_at",
+            "started_at",
+            "finished_at",
+        ]
+    )
+
+
+@contextlib.contextmanager
+def _building(report_id: int) -> Iterator[bool]:
+    """Whether this process may build the report: a session-level advisory lock, held while the
+    build runs (across its transactions) and released when the connection ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, report_id])
+        (acquired,) = cursor.fetchone()
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, report_id])
+
+
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """One consistent view of the data for all figures of a monitor (REPEATABLE READ): a
+    benefit recorded while the monitor is built is in all of its figures or in none."""
+    outermost = not connection.in_atomic_block  # (inside a test's transaction it is not)
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def build_report(*, report_id: int) -> None:
+    """Build the monitor's files, unless it is done or another worker is building it. A monitor
+    left "running" by a crashed worker is built again. Raises on failure (see record_failure)."""
+    with _building(report_id) as acquired:
+        if not acquired:
+            logger.info("Monitor %s is being built by another worker", report_id)
+            return
+        row = Report.objects.defer("pdf", "csv", "xlsx").filter(pk=report_id).first()
+        if row is None or row.status == ReportStatus.DONE:
+            return
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.RUNNING, started_at=timezone.now(), finished_at=None
+        )
+        # The council reads Dutch, whoever asked for the monitor and in whichever language.
+        with override(settings.LANGUAGE_CODE):
+            with _snapshot():
+                monitor = report.collect(row.period, made_at=timezone.now())
+            files = report.render(monitor)
+        finished = timezone.now()
+        Report.objects.filter(pk=report_id).update(
+            status=ReportStatus.DONE,
+            failure_reason="",
+            finished_at=finished,
+            built_at=finished,
+            pdf=files.pdf,
+            csv=files.csv,
+            xlsx=files.xlsx,
+        )
+        logger.info("Monitor %s built", row.period.label)
+
+
+def record_failure(*, report_id: int, reason: FailureReason, final: bool) -> None:
+    """A failed attempt: queued again with the reason while attempts remain, failed after the
+    last one. Files of an earlier build stay as they were."""
+    Report.objects.filter(pk=report_id).update(
+        status=ReportStatus.FAILED if final else ReportStatus.QUEUED,
+        failure_reason=reason,
+        finished_at=timezone.now() if final else None,
+    )
+
+
+def due_periods(*, today: datetime.date) -> list[Period]:
+    """The last completed quarter and, in the first quarter, the last completed year."""
+    this_quarter = Period.quarter_of(today)
+    periods = [this_quarter.previous()]
+    if this_quarter.start.month == 1:
+        periods.append(Period.year(today.year - 1))
+    return periods
+
+
+def request_due_reports(*, today: datetime.date) -> list[Report]:
+    """Beat's job: the due monitors, requested unless they are done already."""
+    return [request_report(period=period, requested_by=None) for period in due_periods(today=today)]

@@ -1,0 +1,52 @@
+"""Background jobs of the monitor: building one, and beat's job that asks for the due ones."""
+
+import logging
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import DatabaseError
+from django.utils import timezone
+
+from monitoring import report_services
+from monitoring.models import FailureReason
+
+logger = logging.getLogger(__name__)
+
+
+def failure_reason(error: BaseException) -> FailureReason:
+    if isinstance(error, SoftTimeLimitExceeded):
+        return FailureReason.TIMEOUT
+    if isinstance(error, DatabaseError):
+        return FailureReason.DATABASE
+    return FailureReason.ERROR
+
+
+@shared_task(
+    bind=True,
+    name="monitoring.tasks.build_report",
+    max_retries=2,
+    default_retry_delay=60,
+    soft_time_limit=report_services.SOFT_TIME_LIMIT,
+    time_limit=report_services.TIME_LIMIT,
+)
+def build_report(self: Task, report_id: int) -> None:
+    """Build one monitor. Safe to run twice (acks late): a done monitor is left alone. A failed
+    attempt is recorded with its reason and retried; after the last retry the monitor is failed."""
+    try:
+        report_services.build_report(report_id=report_id)
+    except Exception as error:
+        final = self.request.retries >= (self.max_retries or 0)
+        logger.exception("Building monitor %s failed (final: %s)", report_id, final)
+        report_services.record_failure(
+            report_id=report_id, reason=failure_reason(error), final=final
+        )
+        if not final:
+            raise self.retry(exc=error) from error
+
+
+@shared_task(name="monitoring.tasks.build_due_reports")
+def build_due_reports() -> None:
+    """Daily (Celery beat): the monitor of the last completed quarter and, in the first quarter,
+    of the last completed year, unless they are done already."""
+    for row in report_services.request_due_reports(today=timezone.localdate()):
+        logger.info("Monitor %s: %s", row.period.label, row.status)

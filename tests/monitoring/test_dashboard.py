@@ -1,0 +1,454 @@
+import dataclasses
+import datetime
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from casework.models import Role
+from clients.models import BenefitPeriod, ClientGroup, ClientGroupAssignment, QueueSnapshot
+from monitoring.charts import MINUS
+from monitoring.dashboard_views import Verdict, dashboard_sections
+from monitoring.indicators import REGISTRY, Figure, Row, Scope, Theme, Unit
+from monitoring.indicators.base import register
+from monitoring.models import Target
+from monitoring.periods import Period
+from tests.casework.factories import TeamFactory, UserFactory
+from tests.clients.factories import (
+    BenefitPeriodFactory,
+    ClientFactory,
+    ClientGroupAssignmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("dashboard")
+TODAY = datetime.date(2025, 5, 15)  # Q2 2025: previous Q1 2025, last year Q2 2024
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+# --- Test indicators ----------------------------------------------------------------------------
+
+
+def on_benefit(period: Period, scope: Scope) -> Figure:
+    """Clients on benefit at the period's end, per team: one query."""
+    end = period.end
+    clients = BenefitPeriod.objects.filter(start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=end)
+    )
+    if scope.team is not None:
+        clients = clients.filter(client__team=scope.team)
+    if scope.group is not None:
+        clients = clients.filter(
+            Exists(
+                ClientGroupAssignment.objects.filter(
+                    client=OuterRef("client"), group=scope.group, start_date__lte=end
+                ).filter(Q(end_date__isnull=True) | Q(end_date__gte=end))
+            )
+        )
+    per_team = clients.values("client__team__name").annotate(n=Count("client", distinct=True))
+    rows = tuple(Row(row["client__team__name"], row["n"], row["n"]) for row in per_team)
+    total = sum(row.value for row in rows)
+    return Figure(total, total, rows)
+
+
+SHARES: dict[datetime.date, tuple[Decimal | None, int]] = {}
+SCOPES: list[Scope] = []
+
+
+def share_of_something(period: Period, scope: Scope) -> Figure:
+    """Values set by the test per quarter start; records the scopes it was asked for."""
+    SCOPES.append(scope)
+    value, people = SHARES.get(period.start, (None, 0))
+    return Figure(value, people)
+
+
+@pytest.fixture
+def registry():
+    """Only the test indicators, for exact values and a fixed query count; the real registry
+    afterwards."""
+    saved = dict(REGISTRY)
+    REGISTRY.clear()
+    SHARES.clear()
+    SCOPES.clear()
+    register(
+        code="test_on_benefit",
+        name="Clients on benefit (test)",
+        theme=Theme.CASELOAD,
+        unit=Unit.COUNT,
+        numerator="Clients on benefit at the period's end.",
+        denominator="",
+        population="All clients.",
+        period="The last day of the period.",
+        breakdown="Per team.",
+        higher_is_better=False,
+    )(on_benefit)
+    register(
+        code="test_share",
+        name="A share (test)",
+        theme=Theme.BUDGET,
+        unit=Unit.PERCENT,
+        numerator="Something.",
+        denominator="Everyone.",
+        population="All clients.",
+        period="The period.",
+        higher_is_better=True,
+        by_team=False,
+    )(share_of_something)
+    yield
+    REGISTRY.clear()
+    REGISTRY.update(saved)
+
+
+def on_benefit_from(team, start, end=None, *, count=1, group=None):
+    for _ in range(count):
+        benefit = BenefitPeriodFactory(
+            client__team=team,
+            start_date=start,
+            end_date=end,
+            end_reason="work" if end else "",
+        )
+        if group is not None:
+            ClientGroupAssignmentFactory(
+                client=benefit.client, group=ClientGroup.objects.get(code=group), start_date=start
+            )
+
+
+def view_of(sections, code):
+    return next(
+        item for section in sections for item in section.indicators if item.indicator.code == code
+    )
+
+
+# --- Figures, comparisons and suppression -------------------------------------------------------
+
+
+@pytest.fixture
+def population(team_a, team_b):
+    """Team A: 9 on benefit at the end of Q2 2024, 6 at the end of Q1 2025, 8 today.
+    Team B: 2 throughout."""
+    on_benefit_from(team_a, datetime.date(2023, 1, 1), count=6, group="groeien")
+    on_benefit_from(team_a, datetime.date(2024, 1, 1), datetime.date(2025, 2, 10), count=3)
+    on_benefit_from(team_a, datetime.date(2025, 4, 1), count=2)
+    on_benefit_from(team_b, datetime.date(2020, 1, 1), count=2, group="groeien")
+
+
+def test_the_current_quarter_against_the_previous_and_last_year(
+    registry, population, policy_officer, team_a
+):
+    sections = dashboard_sections(user=policy_officer, scope=Scope(team=team_a), today=TODAY)
+    view = view_of(sections, "test_on_benefit")
+    assert [period.label for period, _shown in view.trend] == [
+        "Q3 2023", "Q4 2023", "Q1 2024", "Q2 2024", "Q3 2024", "Q4 2024", "Q1 2025", "Q2 2025",
+    ]  # fmt: skip
+    assert view.trend[-1][0] == Period(datetime.date(2025, 4, 1), TODAY, view.trend[-1][0].kind)
+    assert [shown.value for _period, shown in view.trend] == [6, 6, 9, 9, 9, 9, 6, 8]
+    assert (view.current.text, view.previous.text, view.last_year.text) == ("8", "6", "9")
+    # Fewer clients on benefit is better.
+    assert view.change_from_previous.verdict == Verdict.WORSE
+    assert view.change_from_previous.difference == "+2"
+    assert view.change_from_last_year.verdict == Verdict.BETTER
+    assert view.change_from_last_year.difference == f"{MINUS}1"
+    assert [(label, shown.text) for label, shown in view.breakdown] == [("Team A", "8")]
+
+
+def test_the_group_filter(registry, population, policy_officer):
+    groeien = ClientGroup.objects.get(code="groeien")
+    sections = dashboard_sections(user=policy_officer, scope=Scope(group=groeien), today=TODAY)
+    view = view_of(sections, "test_on_benefit")
+    assert view.current.value == 8  # 6 in team A, 2 in team B
+    assert sorted((label, shown.text) for label, shown in view.breakdown) == [
+        ("Team A", "6"),
+        ("Team B", "< 5"),
+    ]
+
+
+def test_small_cells_are_suppressed_for_policy_staff(registry, population, policy_officer, team_b):
+    sections = dashboard_sections(user=policy_officer, scope=Scope(team=team_b), today=TODAY)
+    view = view_of(sections, "test_on_benefit")
+    assert view.current.suppressed
+    assert view.current.value is None
+    assert view.current.text == "< 5"
+    assert all(shown.text == "< 5" for _period, shown in view.trend)
+    assert view.change_from_previous is None  # a change would give the number away
+    chart = ET.fromstring(view.trend_chart)  # noqa: S314 (our own markup)
+    assert chart.findall(f".//{SVG}circle") == []  # no point drawn, no value printed
+
+
+def test_a_team_leader_sees_small_cells_of_their_own_team_only(
+    registry, population, manager_a, team_a, team_b
+):
+    BenefitPeriod.objects.filter(client__team=team_a).delete()
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=3)
+    own = view_of(
+        dashboard_sections(user=manager_a, scope=Scope(team=team_a), today=TODAY), "test_on_benefit"
+    )
+    assert own.current.text == "3"
+    other = view_of(
+        dashboard_sections(user=manager_a, scope=Scope(team=team_b), today=TODAY), "test_on_benefit"
+    )
+    assert other.current.text == "< 5"
+    everyone = view_of(
+        dashboard_sections(user=manager_a, scope=Scope(), today=TODAY), "test_on_benefit"
+    )
+    assert everyone.current.text == "5"
+    assert {label: shown.text for label, shown in everyone.breakdown} == {
+        "Team A": "< 5",
+        "Team B": "< 5",
+    }
+
+
+@pytest.mark.parametrize(
+    ("higher_is_better", "now", "before", "verdict", "words"),
+    [
+        (True, "60.0", "50.0", Verdict.BETTER, "better"),
+        (True, "40.0", "50.0", Verdict.WORSE, "worse"),
+        (False, "40.0", "50.0", Verdict.BETTER, "better"),
+        (True, "50.0", "50.0", Verdict.SAME, "same"),
+        (None, "60.0", "50.0", Verdict.HIGHER, "higher"),
+        (None, "40.0", "50.0", Verdict.LOWER, "lower"),
+    ],
+)
+def test_the_change_in_words(
+    registry, policy_officer, higher_is_better, now, before, verdict, words
+):
+    REGISTRY["test_share"] = dataclasses.replace(
+        REGISTRY["test_share"], higher_is_better=higher_is_better
+    )
+    SHARES[datetime.date(2025, 4, 1)] = (Decimal(now), 10)
+    SHARES[datetime.date(2025, 1, 1)] = (Decimal(before), 10)
+    view = view_of(
+        dashboard_sections(user=policy_officer, scope=Scope(), today=TODAY), "test_share"
+    )
+    assert view.change_from_previous.verdict == verdict
+    assert str(view.change_from_previous.words) == words
+    assert view.change_from_last_year is None  # no figure for Q2 2024
+
+
+def test_a_figure_not_split_by_team_ignores_the_team_filter(registry, policy_officer, team_a):
+    groeien = ClientGroup.objects.get(code="groeien")
+    sections = dashboard_sections(
+        user=policy_officer, scope=Scope(team=team_a, group=groeien), today=TODAY
+    )
+    view = view_of(sections, "test_share")
+    assert view.not_by_team
+    assert not view.not_by_group
+    assert set(SCOPES) == {Scope(team=None, group=groeien)}
+
+
+def test_the_year_s_target(registry, policy_officer):
+    Target.objects.create(indicator="test_on_benefit", year=2025, value=Decimal("7"))
+    Target.objects.create(indicator="test_share", year=2024, value=Decimal("60"))
+    sections = dashboard_sections(user=policy_officer, scope=Scope(), today=TODAY)
+    assert view_of(sections, "test_on_benefit").target.text == "7"
+    assert view_of(sections, "test_share").target is None
+
+
+# --- The page -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("consultant_a", 403),
+        ("manager_a", 200),
+        ("policy_officer", 200),
+        ("application_manager", 200),
+    ],
+)
+def test_who_may_see_the_dashboard(registry, client, request, user, status):
+    client.force_login(request.getfixturevalue(user))
+    assert client.get(URL).status_code == status
+
+
+def test_the_log_in_is_required(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_page_shows_each_indicator_with_its_chart_and_table(
+    registry, client, policy_officer, team_a
+):
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=6)
+    client.force_login(policy_officer)
+    response = client.get(URL)
+    html = response.text
+    assert html.count("<h1") == 1
+    # Labelled filters.
+    assert '<label for="id_team">' in html
+    assert '<label for="id_group">' in html
+    for code in ("test_on_benefit", "test_share"):
+        assert f'<tr data-indicator="{code}">' in html
+        assert f'id="indicator-{code}"' in html
+        # The chart is well-formed SVG named by its title; its numbers are also a table.
+        start = html.rindex("<svg", 0, html.index(f'aria-labelledby="trend-{code}-title'))
+        end = html.index("</svg>", start) + len("</svg>")
+        chart = ET.fromstring(html[start:end])  # noqa: S314 (our own markup)
+        assert chart.find(f"{SVG}title").get("id") == f"trend-{code}-title"
+        table = html.split(f'id="trend-table-{code}"', 1)[1].split("</table>", 1)[0]
+        assert table.count('<th scope="row">') == 8
+    assert "Show as table" in html
+    row = html.split('<tr data-indicator="test_on_benefit">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="number" data-period="current">6</td>' in row
+    assert 'data-verdict="same"' in row
+    # The breakdown: a bar chart with its table.
+    assert 'aria-labelledby="breakdown-test_on_benefit-title' in html
+    assert 'id="breakdown-table-test_on_benefit"' in html
+
+
+def test_the_filters(registry, client, policy_officer, team_a, team_b):
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=6, group="groeien")
+    on_benefit_from(team_b, datetime.date(2020, 1, 1), count=7, group="zorgen")
+    client.force_login(policy_officer)
+
+    def current(**query):
+        response = client.get(URL, query)
+        assert response.status_code == 200
+        return view_of(response.context["sections"], "test_on_benefit").current.text
+
+    assert current() == "13"
+    assert current(team=team_a.pk) == "6"
+    assert current(group=ClientGroup.objects.get(code="zorgen").pk) == "7"
+    assert current(team=team_a.pk, group=ClientGroup.objects.get(code="zorgen").pk) == "0"
+    # An unknown team is reported next to its field and ignored.
+    response = client.get(URL, {"team": "999999"})
+    assert response.status_code == 200
+    assert 'id="id_team-errors"' in response.text
+    assert response.context["scope"] == Scope()
+
+
+def test_a_team_leader_starts_on_their_own_team(registry, client, manager_a, team_a, team_b):
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=3)
+    on_benefit_from(team_b, datetime.date(2020, 1, 1), count=4)
+    client.force_login(manager_a)
+    response = client.get(URL)
+    assert response.context["scope"] == Scope(team=team_a)
+    assert f'<option value="{team_a.pk}" selected>' in response.text
+    assert view_of(response.context["sections"], "test_on_benefit").current.text == "3"
+    # "All teams" is an explicit empty choice.
+    response = client.get(URL, {"team": ""})
+    assert response.context["scope"] == Scope()
+    assert view_of(response.context["sections"], "test_on_benefit").current.text == "7"
+
+
+def test_a_figure_not_split_by_team_says_so(registry, client, policy_officer, team_a):
+    client.force_login(policy_officer)
+    html = client.get(URL, {"team": team_a.pk}).text
+    section = html.split('id="indicator-test_share"', 1)[1].split("</section>", 1)[0]
+    assert "not split by team" in section
+    assert (
+        "not split by team"
+        not in html.split('id="indicator-test_on_benefit"', 1)[1].split("</section>", 1)[0]
+    )
+
+
+def test_suppressed_cells_on_the_page(registry, client, policy_officer, team_a):
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=2)
+    client.force_login(policy_officer)
+    html = client.get(URL).text
+    row = html.split('<tr data-indicator="test_on_benefit">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="number" data-period="current">&lt; 5</td>' in row
+    assert "not comparable" in row
+    assert "fewer than 5 people" in html
+
+
+# --- The caseload per consultant --------------------------------------------------------------
+
+
+def test_a_team_leader_sees_the_caseload_per_consultant(
+    registry, client, manager_a, consultant_a, consultant_b, team_a
+):
+    colleague = UserFactory(role=Role.CONSULTANT, team=team_a, first_name="Zed")
+    for _ in range(3):
+        person = ClientFactory(team=team_a)
+        person.consultants.add(consultant_a)
+        BenefitPeriodFactory(client=person)
+    gone = ClientFactory(team=team_a)  # off benefit: not counted
+    gone.consultants.add(consultant_a)
+    BenefitPeriodFactory(client=gone, end_date=datetime.date(2023, 1, 1), end_reason="work")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    QueueSnapshot.objects.create(
+        day=yesterday, consultant=consultant_a, kind="progress", overdue=4, due_soon=1
+    )
+    QueueSnapshot.objects.create(
+        day=yesterday, consultant=consultant_a, kind="ambition", overdue=1, due_soon=0
+    )
+    client.force_login(manager_a)
+    response = client.get(URL)
+    rows = {c.pk: (c.clients, c.overdue, c.due_soon) for c in response.context["caseloads"]}
+    assert rows == {consultant_a.pk: (3, 5, 1), colleague.pk: (0, None, None)}
+    html = response.text
+    assert f'href="{reverse("workqueue:index")}?consultant={consultant_a.pk}"' in html
+    assert '<td class="number" data-clients>3</td>' in html
+
+
+def test_policy_staff_see_no_persons_or_consultants(registry, client, policy_officer, consultant_a):
+    client.force_login(policy_officer)
+    response = client.get(URL)
+    assert response.context["caseloads"] is None
+    assert 'id="caseloads"' not in response.text
+    assert str(consultant_a) not in response.text
+
+
+# --- Cost ---------------------------------------------------------------------------------------
+
+
+def test_the_number_of_queries_does_not_depend_on_the_data(
+    registry, client, manager_a, consultant_a, team_a, django_assert_num_queries
+):
+    client.force_login(manager_a)
+    client.get(URL)  # warm up: the policy settings and content types are cached per process
+    # session, user, the user's team and unread notifications (layout); the chosen team (the
+    # filter); the team and group choices; the targets; the caseload per consultant;
+    # test_on_benefit once per quarter (8; test_share makes none).
+    expected = 4 + 1 + 2 + 1 + 1 + 8
+
+    cache.clear()
+    with django_assert_num_queries(expected):
+        client.get(URL)
+    for index in range(20):
+        TeamFactory(name=f"Extra {index}")
+        on_benefit_from(team_a, datetime.date(2020, 1, 1), count=1, group="groeien")
+        person = ClientFactory(team=team_a)
+        person.consultants.add(consultant_a)
+    cache.clear()
+    with django_assert_num_queries(expected):
+        client.get(URL)
+    # Ended quarters come from the cache: only the current quarter is computed again.
+    with django_assert_num_queries(expected - 7):
+        client.get(URL)
+
+
+def test_the_real_indicators_all_appear(client, policy_officer):
+    """The structure only: the indicators' own tests check their values."""
+    client.force_login(policy_officer)
+    response = client.get(URL)
+    assert response.status_code == 200
+    shown = {
+        item.indicator.code
+        for section in response.context["sections"]
+        for item in section.indicators
+    }
+    assert shown == set(REGISTRY)
+    for code in REGISTRY:
+        assert f'id="indicator-{code}"' in response.text
+        assert f'id="trend-table-{code}"' in response.text
+    assert response.text.count("<h1") == 1
