@@ -125,6 +125,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
+# The cache (the dashboard keeps figures of closed quarters there). Without CACHE_URL each process
+# has its own memory cache, enough for `make demo` and the tests; production points it at Redis
+# so that every web process shares it.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # Celery. Without CELERY_BROKER_URL the broker is kombu's filesystem transport in .local/,
 # which is enough for `make demo`; production and CI point it at Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -127,8 +128,9 @@ def place_client(
 
 @transaction.atomic
 def end_placement(*, placement: Placement, ended_on: datetime.date) -> Placement:
-    """Record the last day of work. The benefit is not touched: a client who comes back on
-    benefit gets a new benefit period, which is what makes a placement not durable."""
+    """Record the last day of work, today at the latest. The benefit is not touched: a client who
+    comes back on benefit gets a new benefit period, which is what makes a placement not
+    durable."""
     if placement.ended_on is not None:
         raise ValidationError(_("The placement has already ended."), code="ended")
     if ended_on < placement.start_date:
@@ -138,6 +140,16 @@ def end_placement(*, placement: Placement, ended_on: datetime.date) -> Placement
                     _("The end date is before the start of the placement (%(start)s)."),
                     code="before_start",
                     params={"start": date_format(placement.start_date, "SHORT_DATE_FORMAT")},
+                )
+            }
+        )
+    if ended_on > timezone.localdate():
+        # Matching (instruments.matching) reads an end date as "no longer placed": a future one
+        # would offer vacancies to a client who is still at work.
+        raise ValidationError(
+            {
+                "ended_on": ValidationError(
+                    _("The last day of work cannot be in the future."), code="future"
                 )
             }
         )
@@ -152,10 +164,12 @@ def save_work_profile(
     *, client: Client, sectors: Iterable[Sector], hours_per_week: int, updated_by: User
 ) -> WorkProfile:
     """Create the client's work profile or replace what it says."""
-    # Locked, so two werkmakelaars saving at once do not overwrite each other's sectors halfway.
-    profile = WorkProfile.objects.select_for_update().filter(client=client).first()
-    if profile is None:
-        profile = WorkProfile(client=client)
+    # Two werkmakelaars saving at once: locking the profile locks nothing while it does not exist
+    # yet, and both would insert one (an IntegrityError on the one-to-one). The client's row
+    # always exists: locked, the second save waits and then finds the first one's profile.
+    Client.objects.select_for_update().get(pk=client.pk)
+    # Not update_or_create: it saves without the model's validators (the hours' range).
+    profile = WorkProfile.objects.filter(client=client).first() or WorkProfile(client=client)
     profile.hours_per_week = hours_per_week
     profile.updated_by = updated_by
     profile.full_clean()

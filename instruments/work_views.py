@@ -17,7 +17,7 @@ from casework.services import record_access
 from casework.types import AuthenticatedHttpRequest
 from clients.selectors import get_client_for_user
 from instruments import placements
-from instruments.models import Placement, WorkProfile
+from instruments.models import Placement, Vacancy, WorkProfile
 from instruments.work_forms import PlacementEndForm, PlacementForm, WorkProfileForm
 
 # Errors place_client raises without a field, shown next to the field they are about.
@@ -65,11 +65,23 @@ def work_profile_edit(request: AuthenticatedHttpRequest, client_pk: int) -> Http
     )
 
 
+def preset_vacancy(pk: str | None) -> dict[str, int]:
+    """The form's initial employer and vacancy for `?vacature=<pk>` (the link from the suitable
+    clients of a vacancy), when that is an open vacancy; otherwise nothing is preset."""
+    if not pk or not pk.isdecimal():
+        return {}
+    vacancy = Vacancy.objects.filter(pk=pk, is_open=True).values("pk", "employer_id").first()
+    if vacancy is None:
+        return {}
+    return {"vacancy": vacancy["pk"], "employer": vacancy["employer_id"]}
+
+
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def placement_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
     client = get_client_for_user(request.user, client_pk)
-    form = PlacementForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    initial = {"start_date": timezone.localdate(), **preset_vacancy(request.GET.get("vacature"))}
+    form = PlacementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             placements.place_client(client=client, placed_by=request.user, **form.cleaned_data)

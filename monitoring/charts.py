@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from monitoring.indicators.base import Unit
 
@@ -104,7 +105,7 @@ def unit_caption(unit: Unit) -> str:
             return _("months")
         case Unit.EURO:
             return _("euro")
-    return _("number")
+    return pgettext("unit of a count", "number")
 
 
 def _chart_id(chart_id: str | None, kind: str, title: str, points: Sequence[Point]) -> str:

@@ -1,16 +1,23 @@
-"""The managers' dashboard: every indicator for the current quarter (up to today) against the
-previous quarter and the same quarter last year, the year's target, and the trend over the last
-eight quarters as a chart with its table; filtered by team and klantgroep. A team leader also sees
-the caseload per consultant of their own team.
+"""The managers' dashboard: every indicator for the newest quarter against the previous quarter
+and the same quarter last year, the year's target, and the trend over the last eight quarters as
+a chart with its table; filtered by team and klantgroep. A team leader also sees the caseload per
+consultant of their own team.
 
 Everything here is an aggregate. Figures about fewer than SMALL_CELL_THRESHOLD people are shown
 as "< 5", except to a team leader looking at their own team, whose clients they may see anyway.
+Only that team leader sees the current quarter up to today: a figure that changes from day to day
+tells, on the day it changes, what happened to someone, which hiding small cells cannot prevent.
+Everyone else sees whole quarters, up to the last one that has ended; on the team leader's page a
+figure that is not about the team alone (not split by team) is withheld for the current quarter.
+Counts and amounts of a quarter not complete yet are not compared with whole quarters.
 
 Cost: each indicator is computed once per quarter shown (TREND_QUARTERS quarters; the previous
 quarter and the same quarter last year are among them), so a page is TREND_QUARTERS times the
-indicators' own queries plus a fixed handful, whatever the number of clients. Closed quarters are
-cached for a few minutes (CACHE_SECONDS), keyed by indicator, period, scope and language; the
-current quarter is always computed afresh.
+indicators' own queries plus a fixed handful, whatever the number of clients; the reads that
+every figure needs (klantgroepen, policy settings, the budget figures) are made once per page
+(shared_reads). Whole quarters that have ended are reproducible and cached for an hour
+(CACHE_SECONDS, in the cache of CACHE_URL), keyed by indicator, period, scope and language; the
+current quarter is never cached.
 """
 
 from __future__ import annotations
@@ -41,15 +48,25 @@ from clients.models import ClientGroup
 from clients.selectors import clients_for_user
 from clients.workqueue.selectors import on_benefit, team_overview
 from monitoring.charts import bar_chart, format_difference, format_value, line_chart
-from monitoring.indicators import REGISTRY, Figure, Indicator, Row, Scope, Theme
-from monitoring.indicators.base import THEME_TITLES, is_small_cell, shared_reads
+from monitoring.indicators import Figure, Indicator, Row, Scope, Theme, Unit
+from monitoring.indicators.base import (
+    THEME_TITLES,
+    hidden_as,
+    ordered_indicators,
+    shared_reads,
+    suppression,
+    trend_quarters,
+)
 from monitoring.models import Target
-from monitoring.periods import Period, PeriodKind
+from monitoring.periods import Period
 
-# The issue asks for the trend over the last eight quarters; the previous quarter and the same
-# quarter last year are the second-to-last and the fifth-to-last of them.
-TREND_QUARTERS = 8
-CACHE_SECONDS = 10 * 60
+# How long the figures of a whole quarter that has ended are kept: they depend only on the
+# histories, so only a correction recorded later (a benefit ended with a date in the past) makes
+# them out of date.
+CACHE_SECONDS = 60 * 60
+# The units of figures summed over the period (counts of people or trajecten, amounts): over part
+# of a quarter they are lower than over a whole one, so not compared with whole quarters.
+SUMMED_UNITS = frozenset({Unit.COUNT, Unit.EURO})
 
 
 class DashboardFilterForm(forms.Form):
@@ -76,12 +93,22 @@ class Shown:
     suppressed: bool = False
 
 
-def _shown(figure: Figure | Row, indicator: Indicator, *, suppress: bool) -> Shown:
-    """Suppressed like monitoring.selectors.Cell: about 1 to threshold - 1 people."""
-    people = figure.people
-    if suppress and is_small_cell(people):
-        return Shown(None, f"< {settings.SMALL_CELL_THRESHOLD}", suppressed=True)
-    return Shown(figure.value, format_value(figure.value, indicator.unit))
+def _shown(
+    figure: Figure, indicator: Indicator, *, suppress: bool
+) -> tuple[Shown, list[tuple[str, Shown]]]:
+    """The headline and the rows, hidden by the monitor's rule (suppression: small cells and a
+    cell that would give one away) when `suppress`."""
+    hidden = suppression(figure)
+
+    def shown(value: Figure | Row, suppressed: bool) -> Shown:
+        if suppress and suppressed:
+            return Shown(None, hidden_as(value.people), suppressed=True)
+        return Shown(value.value, format_value(value.value, indicator.unit))
+
+    rows = zip(figure.rows, hidden.rows, strict=True)
+    return shown(figure, hidden.headline), [
+        (row.label, shown(row, suppressed)) for row, suppressed in rows
+    ]
 
 
 class Verdict(enum.StrEnum):
@@ -138,6 +165,10 @@ class IndicatorView:
     target: Shown | None
     not_by_team: bool  # the team filter is set but does not apply to this figure
     not_by_group: bool
+    partial: bool = False  # the current quarter is not complete yet (up to today)
+    # Not shown for the current quarter: its small cells are hidden from the viewer, so a value
+    # that changes day by day must not be shown either (dashboard_sections).
+    withheld: bool = False
 
     @property
     def current(self) -> Shown:
@@ -152,11 +183,22 @@ class IndicatorView:
         return self.trend[-5][1]
 
     @property
+    def incomplete(self) -> bool:
+        """Whether the current quarter is not compared because it is not complete: a count or an
+        amount over part of a quarter would read as a fall early in every quarter (and a
+        withheld figure has nothing to compare)."""
+        return self.partial and (self.withheld or self.indicator.unit in SUMMED_UNITS)
+
+    @property
     def change_from_previous(self) -> Change | None:
+        if self.incomplete:
+            return None
         return compare(self.current, self.previous, self.indicator)
 
     @property
     def change_from_last_year(self) -> Change | None:
+        if self.incomplete:
+            return None
         return compare(self.current, self.last_year, self.indicator)
 
     @property
@@ -188,11 +230,17 @@ class Section:
 # --- Computing --------------------------------------------------------------------------------
 
 
-def dashboard_periods(today: datetime.date) -> list[Period]:
-    """The last TREND_QUARTERS quarters, oldest first; the current one runs up to today."""
-    quarters = Period.quarter_of(today).quarters_up_to(TREND_QUARTERS)
-    quarters[-1] = Period(quarters[-1].start, today, PeriodKind.QUARTER)
-    return quarters
+def dashboard_periods(today: datetime.date, *, to_date: bool) -> list[Period]:
+    """The TREND_QUARTERS quarters shown, oldest first. With `to_date` (a team leader on their
+    own team) the newest is the current quarter up to today; otherwise it is the last quarter
+    that has ended, so that no figure changes from day to day."""
+    if to_date:
+        return trend_quarters(Period(Period.quarter_of(today).start, today))
+    return trend_quarters(Period.quarter_of(today).previous())
+
+
+def is_whole_quarter(period: Period) -> bool:
+    return period == Period.quarter_of(period.start)
 
 
 def effective_scope(indicator: Indicator, scope: Scope) -> Scope:
@@ -219,29 +267,29 @@ def _cache_key(indicator: Indicator, period: Period, scope: Scope) -> str:
 
 
 def compute_figures(
-    indicators: Sequence[Indicator],
-    periods: Sequence[Period],
+    wanted: Sequence[tuple[Indicator, Sequence[Period]]],
     scope: Scope,
     *,
     today: datetime.date,
 ) -> dict[tuple[str, Period], Figure]:
-    """Every indicator for every period, in its effective scope. Figures of quarters that have
-    ended are reproducible, so they come from the cache when there (one cache round trip each
-    way); the rest are computed."""
-    wanted = {
+    """Each indicator for its periods, in its effective scope, within one shared_reads() batch.
+    Figures of whole quarters that have ended are reproducible, so they come from the cache when
+    there (one cache round trip each way); the rest, the current quarter among them, are
+    computed and never cached."""
+    keys = {
         (indicator.code, period): _cache_key(indicator, period, effective_scope(indicator, scope))
-        for indicator in indicators
+        for indicator, periods in wanted
         for period in periods
-        if period.end < today
+        if is_whole_quarter(period) and period.end < today
     }
-    cached = cache.get_many(wanted.values())
+    cached = cache.get_many(keys.values())
     figures: dict[tuple[str, Period], Figure] = {}
     fresh: dict[str, Figure] = {}
     with shared_reads():
-        for indicator in indicators:
+        for indicator, periods in wanted:
             indicator_scope = effective_scope(indicator, scope)
             for period in periods:
-                key = wanted.get((indicator.code, period))
+                key = keys.get((indicator.code, period))
                 if key is not None and key in cached:
                     figures[indicator.code, period] = cached[key]
                     continue
@@ -271,28 +319,48 @@ def may_see_persons_in(user: User, scope: Scope) -> bool:
 
 
 def dashboard_sections(*, user: User, scope: Scope, today: datetime.date) -> list[Section]:
-    """Every indicator of the registry, by theme (in Theme's order, each in its module's order)."""
-    periods = dashboard_periods(today)
-    indicators = sorted(REGISTRY.values(), key=lambda indicator: list(Theme).index(indicator.theme))
-    figures = compute_figures(indicators, periods, scope, today=today)
+    """Every indicator of the registry, by theme (in Theme's order, each in its module's order).
+
+    The current quarter up to today only for a team leader on their own team
+    (dashboard_periods); on that page a figure not split by team is about other teams' clients
+    too, its small cells hidden, so it is withheld for the current quarter as well."""
+    periods = dashboard_periods(today, to_date=may_see_persons_in(user, scope))
+    partial = not is_whole_quarter(periods[-1])
+    indicators = ordered_indicators()
+    suppressed = {
+        indicator.code: not may_see_persons_in(user, effective_scope(indicator, scope))
+        for indicator in indicators
+    }
+    withheld = {code: partial and suppress for code, suppress in suppressed.items()}
+    figures = compute_figures(
+        [
+            (indicator, periods[:-1] if withheld[indicator.code] else periods)
+            for indicator in indicators
+        ],
+        scope,
+        today=today,
+    )
     targets = year_targets(today.year)
     sections: dict[Theme, Section] = {}
     for indicator in indicators:
-        suppress = not may_see_persons_in(user, effective_scope(indicator, scope))
-        current = figures[indicator.code, periods[-1]]
+        suppress = suppressed[indicator.code]
+        trend = [
+            (period, _shown(figures[indicator.code, period], indicator, suppress=suppress))
+            for period in periods
+            if (indicator.code, period) in figures
+        ]
+        if withheld[indicator.code]:
+            trend.append((periods[-1], (Shown(None, format_value(None, indicator.unit)), [])))
         target = targets.get(indicator.code)
         view = IndicatorView(
             indicator=indicator,
-            trend=[
-                (period, _shown(figures[indicator.code, period], indicator, suppress=suppress))
-                for period in periods
-            ],
-            breakdown=[
-                (row.label, _shown(row, indicator, suppress=suppress)) for row in current.rows
-            ],
+            trend=[(period, headline) for period, (headline, _rows) in trend],
+            breakdown=trend[-1][1][1],  # the current quarter's rows
             target=None if target is None else Shown(target, format_value(target, indicator.unit)),
             not_by_team=scope.team is not None and not indicator.by_team,
             not_by_group=scope.group is not None and not indicator.by_group,
+            partial=partial,
+            withheld=withheld[indicator.code],
         )
         theme = indicator.theme
         sections.setdefault(theme, Section(theme, THEME_TITLES[theme], [])).indicators.append(view)
@@ -323,7 +391,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form.is_valid()  # an unknown team or group is reported next to its field and ignored
     scope = Scope(team=form.cleaned_data.get("team"), group=form.cleaned_data.get("group"))
     today = timezone.localdate()
-    periods = dashboard_periods(today)
+    suppressing = not may_see_persons_in(user, scope)
+    periods = dashboard_periods(today, to_date=not suppressing)
     return render(
         request,
         "monitoring/dashboard/dashboard.html",
@@ -335,7 +404,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "last_year": periods[-5],
             "year": today.year,
             "sections": dashboard_sections(user=user, scope=scope, today=today),
-            "suppressing": not may_see_persons_in(user, scope),
+            "suppressing": suppressing,
+            "partial": not is_whole_quarter(periods[-1]),
             "threshold": settings.SMALL_CELL_THRESHOLD,
             "cache_minutes": CACHE_SECONDS // 60,
             "caseloads": list(consultant_caseloads(user)) if can_see_persons(user) else None,

@@ -3,9 +3,10 @@ same quarter a year earlier (for quarters) and with the year's target; as a PDF 
 and as CSV and XLSX with the same figures.
 
 Nothing here reads a person: indicators return aggregates with the number of people behind them.
-This module is the one place where small cells are suppressed for the monitor: `collect` turns
-every figure about fewer than SMALL_CELL_THRESHOLD people into "< 5" before any output is made,
-so the PDF, the CSV and the XLSX cannot differ in what they reveal.
+This module is the one place where figures are suppressed for the monitor: `collect` turns every
+figure the suppression rule hides (monitoring.indicators.base.suppression: about fewer than
+SMALL_CELL_THRESHOLD people, or one that would give such a figure away) into "< 5" before any
+output is made, so the PDF, the CSV and the XLSX cannot differ in what they reveal.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import csv
 import dataclasses
 import datetime
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, NoReturn
 
@@ -25,23 +26,29 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as XlsxCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from instruments.selectors import BudgetOverview, BudgetRow
 from monitoring.charts import format_difference, format_value, line_chart, unit_caption
-from monitoring.indicators import REGISTRY, Figure, Indicator, Row, Scope, Theme, Unit, budget
+from monitoring.indicators import Figure, Indicator, Row, Scope, Theme, Unit, budget
 from monitoring.indicators.base import (
+    HIDDEN,
     THEME_MEANING,
     THEME_TITLES,
+    hidden_as,
     is_small_cell,
+    ordered_indicators,
     shared_reads,
+    suppression,
+    trend_quarters,
 )
 from monitoring.models import Target
 from monitoring.periods import Period, PeriodKind
 
-# Presentation, not policy: how many quarters a chart shows, how many changes and missed targets
-# the one-page summary names.
-TREND_QUARTERS = 8
+# Presentation, not policy: how many changes and missed targets the one-page summary names.
 SUMMARY_CHANGES = 5
 SUMMARY_MISSED_TARGETS = 5
 
@@ -62,19 +69,20 @@ class Value:
     threshold: int
     suppressed: bool = False
     difference: bool = False  # a change: signed, percentages in points
+    hidden_as: str = HIDDEN  # what a suppressed value shows (base.hidden_as)
 
     def __str__(self) -> str:
         if self.suppressed:
-            return f"< {self.threshold}"
+            return self.hidden_as
         if self.difference and self.number is not None:
             return format_difference(self.number, self.unit)
         return format_value(self.number, self.unit)
 
     @property
     def export(self) -> Number | str | None:
-        """For CSV and XLSX: the number itself, "< 5", or empty."""
+        """For CSV and XLSX: the number itself, what a hidden one shows, or empty."""
         if self.suppressed:
-            return f"< {self.threshold}"
+            return self.hidden_as
         return self.number
 
     @property
@@ -97,7 +105,9 @@ class Line:
         """The change against the previous period; suppressed when either side is."""
         current, previous = self.current, self.previous
         if current.suppressed or previous.suppressed:
-            return dataclasses.replace(current, number=None, suppressed=True, difference=True)
+            return dataclasses.replace(
+                current, number=None, suppressed=True, difference=True, hidden_as=HIDDEN
+            )
         if current.number is None or previous.number is None:
             return dataclasses.replace(current, number=None, difference=True)
         return dataclasses.replace(
@@ -194,12 +204,19 @@ class Monitor:
             yield from section.results
 
 
-def _value(figure: Figure | Row | None, unit: Unit, threshold: int) -> Value:
-    if figure is None:
-        return Value(None, unit, threshold)
-    if is_small_cell(figure.people):
-        return Value(None, unit, threshold, suppressed=True)
-    return Value(figure.value, unit, threshold)
+def _values(figure: Figure, unit: Unit, threshold: int) -> tuple[Value, dict[str, Value]]:
+    """The headline and the rows by label, as policy staff may see them (suppression)."""
+    hidden = suppression(figure)
+
+    def value(shown: Figure | Row, suppressed: bool) -> Value:
+        if suppressed:
+            return Value(None, unit, threshold, suppressed=True, hidden_as=hidden_as(shown.people))
+        return Value(shown.value, unit, threshold)
+
+    rows = zip(figure.rows, hidden.rows, strict=True)
+    return value(figure, hidden.headline), {
+        row.label: value(row, suppressed) for row, suppressed in rows
+    }
 
 
 def _lines(
@@ -213,16 +230,16 @@ def _lines(
     occurs in one period only shows a dash in the others)."""
     figures = [current, previous] + ([year_earlier] if year_earlier else [])
     labels = dict.fromkeys(row.label for figure in figures for row in figure.rows)
-    by_label = [{row.label: row for row in figure.rows} for figure in figures]
+    shown = [_values(figure, unit, threshold) for figure in figures]
+    nothing = Value(None, unit, threshold)
 
-    def line(label: str, values: list[Figure | Row | None]) -> Line:
-        earlier = _value(values[2], unit, threshold) if year_earlier else None
-        return Line(
-            label, _value(values[0], unit, threshold), _value(values[1], unit, threshold), earlier
-        )
+    def line(label: str, values: list[Value]) -> Line:
+        return Line(label, values[0], values[1], values[2] if year_earlier else None)
 
-    headline = line("", list(figures))
-    rows = tuple(line(label, [rows.get(label) for rows in by_label]) for label in labels)
+    headline = line("", [headline for headline, _rows in shown])
+    rows = tuple(
+        line(label, [rows.get(label, nothing) for _headline, rows in shown]) for label in labels
+    )
     return headline, rows
 
 
@@ -231,16 +248,10 @@ def _chart(
 ) -> SafeString:
     """The trend over the last quarters; a suppressed quarter is a gap."""
     points = [
-        (quarter.label, _value(figure, indicator.unit, threshold).shown)
+        (quarter.label, _values(figure, indicator.unit, threshold)[0].shown)
         for quarter, figure in figures
     ]
     return line_chart(points, title=str(indicator.name), unit=indicator.unit)
-
-
-def _ordered_indicators() -> list[Indicator]:
-    """By theme in Theme's order; within a theme in the order the module defines them."""
-    themes = list(Theme)
-    return sorted(REGISTRY.values(), key=lambda indicator: themes.index(indicator.theme))
 
 
 def collect(period: Period, *, made_at: datetime.datetime) -> Monitor:
@@ -268,7 +279,8 @@ def _collect(period: Period, *, made_at: datetime.datetime) -> Monitor:
             computed[indicator.code, of] = indicator.compute(of, scope)
         return computed[indicator.code, of]
 
-    for indicator in _ordered_indicators():
+    quarters = trend_quarters(period)
+    for indicator in ordered_indicators():
         headline, rows = _lines(
             figure(indicator, period),
             figure(indicator, previous),
@@ -277,7 +289,6 @@ def _collect(period: Period, *, made_at: datetime.datetime) -> Monitor:
             threshold,
         )
         target = targets.get(indicator.code)
-        quarters = period.quarters_up_to(TREND_QUARTERS)
         chart = _chart(indicator, [(q, figure(indicator, q)) for q in quarters], threshold)
         results[indicator.theme].append(
             Result(
@@ -378,8 +389,14 @@ def summarise(
         )
 
     results = [result for section in sections for result in section.results]
+    # Not the budget: its amounts add up from the start of the year, so they always "fall" from
+    # the fourth quarter to the first.
     ranked = sorted(
-        (r for r in results if r.headline.relative_change is not None),
+        (
+            r
+            for r in results
+            if r.headline.relative_change is not None and r.indicator.theme != Theme.BUDGET
+        ),
         key=lambda r: r.headline.relative_change or 0,
         reverse=True,
     )[:SUMMARY_CHANGES]
@@ -421,7 +438,8 @@ def summarise(
         )
     privacy = _(
         "Figures about fewer than %(threshold)d people are shown as “< %(threshold)d”, so that "
-        "no one can be recognised."
+        "no one can be recognised. Where such a figure could be calculated from the total and "
+        "the other figures, one more figure is hidden and shown as “x”."
     ) % {"threshold": threshold}
     return Summary(introduction, tuple(changes), tuple(targets), privacy)
 
@@ -449,9 +467,25 @@ class BudgetTables:
 
 def budget_tables(monitor: Monitor) -> BudgetTables:
     def row(budget_row: BudgetRow, label: str) -> BudgetTableRow:
+        # Budgets are set by the council; what was spent is about the clients behind it, so an
+        # amount spent on fewer than the threshold of people is suppressed.
+        people = (
+            None,
+            budget_row.clients,
+            budget_row.realised_clients,
+            budget_row.realised_clients,
+        )
         amounts = tuple(
-            Value(getattr(budget_row, measure), Unit.EURO, monitor.threshold)
-            for measure in ("available", "committed", "realised", "forecast")
+            Value(
+                None if is_small_cell(n) else getattr(budget_row, measure),
+                Unit.EURO,
+                monitor.threshold,
+                suppressed=is_small_cell(n),
+                hidden_as=hidden_as(n),
+            )
+            for measure, n in zip(
+                ("available", "committed", "realised", "forecast"), people, strict=True
+            )
         )
         return BudgetTableRow(label, amounts, budget_row.overspending)
 
@@ -524,13 +558,28 @@ def table(monitor: Monitor) -> tuple[list[str], list[list[Cell]]]:
     return header, rows
 
 
+# What makes a spreadsheet read a text as a formula: names of klantgroepen, instruments and
+# providers are typed in by users and end up in the CSV and the XLSX.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(cell: Cell) -> Cell:
+    """Empty for nothing; a text a spreadsheet would run as a formula gets a leading apostrophe,
+    so it is shown as the text it is (OWASP's advice on CSV injection)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def render_csv(monitor: Monitor) -> bytes:
     """UTF-8, comma-separated, decimal point: for analysis software (Excel users take the XLSX)."""
     header, rows = table(monitor)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    writer.writerow([_csv_cell(cell) for cell in header])
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode()
 
 
@@ -542,19 +591,30 @@ XLSX_FORMATS = {
 }
 
 
+def _append(sheet: Worksheet, row: Sequence[Cell]) -> tuple[XlsxCell | MergedCell, ...]:
+    """Append a row in which every text is stored as text: openpyxl would store one that starts
+    with "=" as a formula (and "#N/A" as an error)."""
+    sheet.append(list(row))
+    cells = sheet[sheet.max_row]
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    return cells
+
+
 def render_xlsx(monitor: Monitor) -> bytes:
     """Three sheets: the figures (numbers as numbers, "< 5" as text), the definitions and an
-    explanation of the monitor."""
+    explanation of the monitor. Texts are texts, never formulas (_append)."""
     header, rows = table(monitor)
     units = {unit_caption(unit): unit for unit in Unit}
     workbook = Workbook()
     figures = workbook.worksheets[0]
     figures.title = _("Figures")[:31]
-    figures.append(header)
+    _append(figures, header)
     for row in rows:
-        figures.append(row)
+        cells = _append(figures, row)
         number_format = XLSX_FORMATS[units[str(row[4])]]
-        for cell in figures[figures.max_row][5:]:
+        for cell in cells[5:]:
             if isinstance(cell.value, Decimal | int):
                 cell.number_format = number_format
     for cell in figures[1]:
@@ -565,7 +625,8 @@ def render_xlsx(monitor: Monitor) -> bytes:
         figures.column_dimensions[column].width = width
 
     definitions = workbook.create_sheet(_("Definitions")[:31])
-    definitions.append(
+    _append(
+        definitions,
         [
             _("Code"),
             _("Indicator"),
@@ -575,11 +636,12 @@ def render_xlsx(monitor: Monitor) -> bytes:
             _("Population"),
             _("Period"),
             _("Breakdown"),
-        ]
+        ],
     )
     for result in monitor.results:
         indicator = result.indicator
-        definitions.append(
+        _append(
+            definitions,
             [
                 indicator.code,
                 str(indicator.name),
@@ -589,7 +651,7 @@ def render_xlsx(monitor: Monitor) -> bytes:
                 str(indicator.population),
                 str(indicator.period),
                 str(indicator.breakdown),
-            ]
+            ],
         )
     for cell in definitions[1]:
         cell.font = Font(bold=True)
@@ -603,7 +665,7 @@ def render_xlsx(monitor: Monitor) -> bytes:
         summary.privacy,
         _("Percentages are between 0 and 100; amounts are in euros."),
     ):
-        about.append([text])
+        _append(about, [text])
     about["A1"].font = Font(bold=True, size=14)
 
     buffer = io.BytesIO()

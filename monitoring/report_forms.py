@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import calendar
 import datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,10 @@ FIRST_YEAR = 2000  # the earliest year a monitor can be asked for: older data is
 
 
 class ReportRequestForm(forms.Form):
-    """A monitor for a quarter, a year or any span of days that has ended."""
+    """A monitor for a quarter, a year or any span of whole calendar months that has ended.
+
+    Other periods are whole months: two monitors whose periods differ by a day or two would show,
+    by their difference, the clients who came or went on those days."""
 
     kind = forms.ChoiceField(
         label=_("Period"), choices=ReportKind.choices, widget=forms.RadioSelect, initial="quarter"
@@ -41,18 +46,25 @@ class ReportRequestForm(forms.Form):
         help_text=_("For a quarter."),
     )
     start = forms.DateField(
-        label=_("From"), required=False, widget=DateInput(), help_text=_("For another period.")
+        label=_("From"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For another period: the first day of a month."),
     )
     end = forms.DateField(
         label=_("To"),
         required=False,
         widget=DateInput(),
-        help_text=_("For another period; this day is included."),
+        help_text=_("For another period: the last day of a month, which is included."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].widget.attrs.update({"inputmode": "numeric"})
+        # A monitor covers a period that has ended: it is at most this year's.
+        this_year = timezone.localdate().year
+        year = self.fields["year"]
+        year.validators.append(MaxValueValidator(this_year))
+        year.widget.attrs.update({"inputmode": "numeric", "max": this_year})
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -88,6 +100,15 @@ class ReportRequestForm(forms.Form):
                 if value is None and name not in self.errors:
                     self.add_error(name, _("Enter a date."))
             if start is None or end is None:
+                return None
+            whole_months = True
+            if start.day != 1:
+                self.add_error("start", _("Start on the first day of a month."))
+                whole_months = False
+            if end.day != calendar.monthrange(end.year, end.month)[1]:
+                self.add_error("end", _("End on the last day of a month."))
+                whole_months = False
+            if not whole_months:
                 return None
             if end < start:
                 self.add_error("end", _("The end date lies before the start date."))

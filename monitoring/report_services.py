@@ -186,6 +186,25 @@ def record_failure(*, report_id: int, reason: FailureReason, final: bool) -> Non
     )
 
 
+def fail_abandoned_builds(*, now: datetime.datetime) -> list[Report]:
+    """Monitors "running" for longer than the hard time limit: their worker was killed (the hard
+    limit itself, the kernel's OOM killer) without recording a failure, and the message is not
+    delivered again. They are failed with the reason timeout, so that asking for them or
+    rebuilding them builds them again. A build whose lock is still held is alive and left alone.
+    A few rows at most: each is locked on its own."""
+    stuck = Report.objects.filter(
+        status=ReportStatus.RUNNING, started_at__lt=now - datetime.timedelta(seconds=TIME_LIMIT)
+    ).defer("pdf", "csv", "xlsx")
+    failed = []
+    for row in stuck:
+        with _building(row.pk) as acquired:
+            if acquired and Report.objects.filter(pk=row.pk, status=ReportStatus.RUNNING).update(
+                status=ReportStatus.FAILED, failure_reason=FailureReason.TIMEOUT, finished_at=now
+            ):
+                failed.append(row)
+    return failed
+
+
 def due_periods(*, today: datetime.date) -> list[Period]:
     """The last completed quarter and, in the first quarter, the last completed year."""
     this_quarter = Period.quarter_of(today)

@@ -77,14 +77,15 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The status part of the monitor's page, polled by htmx every 2 seconds while the monitor
     is queued or being built. An unchanged status answers 204 (htmx swaps nothing, so screen
-    readers hear only changes); a done or failed one also stops the polling."""
+    readers hear only changes); a done or failed one also stops the polling. The downloads come
+    along out of band: they are outside the page's live region."""
     row = report_selectors.get_report(pk)
     if row.in_progress and request.GET.get("status") == row.status:
         return HttpResponse(status=HTTPStatus.NO_CONTENT)
     return render(
         request,
         "monitoring/reports/_partials/status.html",
-        _status_context(request, row),
+        {**_status_context(request, row), "downloads_out_of_band": True},
         status=STOP_POLLING if request.htmx and not row.in_progress else HTTPStatus.OK,
     )
 

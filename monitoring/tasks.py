@@ -14,8 +14,6 @@ logger = logging.getLogger(__name__)
 
 
 def failure_reason(error: BaseException) -> FailureReason:
-    if isinstance(error, SoftTimeLimitExceeded):
-        return FailureReason.TIMEOUT
     if isinstance(error, DatabaseError):
         return FailureReason.DATABASE
     return FailureReason.ERROR
@@ -31,9 +29,16 @@ def failure_reason(error: BaseException) -> FailureReason:
 )
 def build_report(self: Task, report_id: int) -> None:
     """Build one monitor. Safe to run twice (acks late): a done monitor is left alone. A failed
-    attempt is recorded with its reason and retried; after the last retry the monitor is failed."""
+    attempt is recorded with its reason and retried; after the last retry the monitor is failed.
+    A build that ran out of time is failed at once: another attempt would take as long."""
     try:
         report_services.build_report(report_id=report_id)
+    except SoftTimeLimitExceeded:
+        logger.exception("Building monitor %s took longer than allowed", report_id)
+        report_services.record_failure(
+            report_id=report_id, reason=FailureReason.TIMEOUT, final=True
+        )
+        raise
     except Exception as error:
         final = self.request.retries >= (self.max_retries or 0)
         logger.exception("Building monitor %s failed (final: %s)", report_id, final)
@@ -46,7 +51,10 @@ def build_report(self: Task, report_id: int) -> None:
 
 @shared_task(name="monitoring.tasks.build_due_reports")
 def build_due_reports() -> None:
-    """Daily (Celery beat): the monitor of the last completed quarter and, in the first quarter,
-    of the last completed year, unless they are done already."""
+    """Daily (Celery beat): first fail the builds that were killed (report_services.
+    fail_abandoned_builds), then ask for the monitor of the last completed quarter and, in the
+    first quarter, of the last completed year, unless they are done already."""
+    for row in report_services.fail_abandoned_builds(now=timezone.now()):
+        logger.warning("Monitor %s was left being built; marked failed", row.period.label)
     for row in report_services.request_due_reports(today=timezone.localdate()):
         logger.info("Monitor %s: %s", row.period.label, row.status)

@@ -1,7 +1,9 @@
 """Reads of plans and agreements, and the rule "does this client need a plan, and is it current".
 
 Plans and agreements are always reached through a client that came from
-clients.selectors.get_client_for_user, so they share its scope.
+clients.selectors.get_client_for_user, so they share its scope. The plan rule (with_plan_status)
+is one SQL expression for any day: the dossier and the work queue apply it today, the monitor's
+indicator current_plan (monitoring.indicators.know_our_clients) on a period's last day.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from casework.dates import add_months
@@ -79,12 +82,15 @@ def current_plan_id(client: Client | OuterRef) -> Subquery:
 def with_plan_status(
     queryset: QuerySet[_C], *, on: datetime.date, policy: PolicySettings | None = None
 ) -> QuerySet[WithAnnotations[_C, PlanAnnotations]]:
-    """Annotate, in SQL, whether each client needs a plan on `on` and whether theirs is current.
+    """Annotate, in SQL, whether each client needs a plan on `on` and whether theirs is current
+    then. Only what is known on `on` counts, so a past day gives the same answer later.
 
     - plan_required_by_age: the client is PolicySettings.plan_required_up_to_age or younger;
-    - plan_required_by_group: the client's current klantgroep requires a plan;
+    - plan_required_by_group: the client's klantgroep on `on` requires a plan (the assignment
+      that covers the day; on the day of a move, the new one);
     - plan_required: either of the two;
-    - plan_drawn_up_on: the date of the current (newest) plan, None without a plan;
+    - plan_drawn_up_on: the date of the current plan, the newest drawn up on or before `on`,
+      None without a plan;
     - plan_is_outdated: the current plan is older than PolicySettings.plan_valid_months
       (required or not; False without a plan);
     - plan_missing / plan_expired: a required plan is missing / outdated (what to warn about).
@@ -92,16 +98,25 @@ def with_plan_status(
     policy = policy or PolicySettings.load()
     born_after = born_after_for_age(on, policy.plan_required_up_to_age)
     valid_from = add_months(on, -policy.plan_valid_months)
-    group_requires_plan = ClientGroupAssignment.objects.filter(
-        client=OuterRef("pk"), end_date__isnull=True, group__requires_plan=True
+    group_on = (
+        ClientGroupAssignment.objects.filter(client=OuterRef("pk"), start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .order_by("-start_date", "-id")
     )
     has_plan = Q(plan_drawn_up_on__isnull=False)  # so a client without a plan gets False, not NULL
     annotated = queryset.annotate(
         plan_required_by_age=ExpressionWrapper(
             Q(date_of_birth__gt=born_after), output_field=BooleanField()
         ),
-        plan_required_by_group=Exists(group_requires_plan),
-        plan_drawn_up_on=Subquery(newest_plans(OuterRef("pk")).values("drawn_up_on")[:1]),
+        # Without a klantgroep on the day: False, not NULL.
+        plan_required_by_group=Coalesce(
+            Subquery(group_on.values("group__requires_plan")[:1]),
+            Value(False),
+            output_field=BooleanField(),
+        ),
+        plan_drawn_up_on=Subquery(
+            newest_plans(OuterRef("pk")).filter(drawn_up_on__lte=on).values("drawn_up_on")[:1]
+        ),
     ).annotate(
         plan_required=ExpressionWrapper(
             Q(plan_required_by_age=True) | Q(plan_required_by_group=True),

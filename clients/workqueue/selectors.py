@@ -14,8 +14,14 @@ client's open klantgroep assignment:
   is due that many months after the later of the last completed legality review and the start of
   the current group assignment (so a move into such a group starts the clock, as for progress).
 - inactive: the client counts as inactive `PolicySettings.inactivity_days` days after the last
-  activity, the latest of: a completed conversation of any kind, a ladder measurement, the start of
-  a klantgroep assignment, a plan drawn up, and the start of the current benefit.
+  activity (last_activity): the latest of a completed conversation of any kind, a ladder
+  measurement, the start of a klantgroep assignment, a plan drawn up, the start of the benefit
+  and attendance at a meeting (bijeenkomst). The monitor's indicator inactive_clients
+  (monitoring.indicators.know_our_clients) applies the same rule on a period's last day and also
+  counts a running traject as activity. The work queue cannot: trajecten belong to instruments,
+  which depends on clients, and clients never reads instruments (DESIGN.md, apps and their
+  direction). So a client whose only activity is a traject is signalled here, where the
+  consultant can see the traject in the dossier, and not counted by the monitor.
 - agreement: each open agreement of the client's current plan (the newest plan) is due on its
   own due date.
 
@@ -35,7 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -62,16 +68,20 @@ from casework.selectors import team_consultants
 from clients.models import (
     Agreement,
     AgreementStatus,
+    Attendance,
+    BenefitPeriod,
     Client,
     ClientGroupAssignment,
     Conversation,
     ConversationKind,
     ConversationStatus,
+    Invitation,
     LadderMeasurement,
+    Plan,
     QueueItemKind,
     QueueSnapshot,
 )
-from clients.plans.selectors import current_plan_id, newest_plans
+from clients.plans.selectors import current_plan_id
 from clients.selectors import clients_for_user, filter_caseload
 
 if TYPE_CHECKING:
@@ -138,6 +148,41 @@ def _last_conversation(*kinds: str) -> Subquery:
     return Subquery(conversations.order_by("-held_on").values("held_on")[:1])
 
 
+def last_activity(*, up_to: datetime.date | None = None, also: Sequence[Any] = ()) -> Greatest:
+    """The day of the client's (OuterRef("pk")) last activity, NULL without any: what a
+    consultant calls contact or participation. The latest of a completed conversation of any
+    kind, a ladder measurement, the start of a klantgroep assignment, a plan drawn up, the start
+    of a benefit and attendance at a meeting, each on or before `up_to` (everything recorded
+    without it: the work queue's today).
+
+    `also`: more activity dates of the outer client, from the apps that depend on clients (the
+    monitor adds the last day a traject ran; see the module docstring for why the work queue
+    does not). One rule for the work queue and the monitor's indicator inactive_clients."""
+    client = OuterRef("pk")
+
+    def latest(histories: QuerySet[Any], field: str) -> Subquery:
+        if up_to is not None:
+            histories = histories.filter(**{f"{field}__lte": up_to})
+        return Subquery(histories.order_by(f"-{field}").values(field)[:1])
+
+    return Greatest(
+        latest(
+            Conversation.objects.filter(client=client, status=ConversationStatus.COMPLETED),
+            "held_on",
+        ),
+        latest(LadderMeasurement.objects.filter(client=client), "measured_on"),
+        latest(ClientGroupAssignment.objects.filter(client=client), "start_date"),
+        latest(Plan.objects.filter(client=client), "drawn_up_on"),
+        latest(BenefitPeriod.objects.filter(client=client), "start_date"),
+        latest(
+            Invitation.objects.filter(client=client, attendance=Attendance.PRESENT),
+            "meeting__date",
+        ),
+        *also,
+        output_field=DateField(),
+    )
+
+
 def on_benefit(clients: QuerySet[Client]) -> QuerySet[Client]:
     """Only the clients with an open benefit period (nothing is due for anyone else), joined to
     that period (`open_benefit`) and to their open klantgroep assignment (`current_group`, a LEFT
@@ -167,22 +212,6 @@ def due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
             kind=ConversationKind.AMBITION,
             status=ConversationStatus.COMPLETED,
         )
-    )
-    last_activity = Greatest(
-        _last_conversation(),
-        Subquery(
-            LadderMeasurement.objects.filter(client=OuterRef("pk"))
-            .order_by("-measured_on")
-            .values("measured_on")[:1]
-        ),
-        Subquery(
-            ClientGroupAssignment.objects.filter(client=OuterRef("pk"))
-            .order_by("-start_date")
-            .values("start_date")[:1]
-        ),
-        Subquery(newest_plans(OuterRef("pk")).values("drawn_up_on")[:1]),
-        benefit_start,
-        output_field=DateField(),
     )
     return {
         QueueItemKind.AMBITION: Case(
@@ -218,7 +247,7 @@ def due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
             MakeInterval("months", review_months),
         ),
         QueueItemKind.INACTIVE: PlusInterval(
-            last_activity, MakeInterval("days", Value(policy.inactivity_days))
+            last_activity(), MakeInterval("days", Value(policy.inactivity_days))
         ),
     }
 

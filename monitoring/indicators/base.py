@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import Team
 from clients.models import ClientGroup
-from monitoring.periods import Period
+from monitoring.periods import Period, PeriodKind
 
 
 class Unit(enum.StrEnum):
@@ -151,10 +151,93 @@ def register(**definition: object) -> Callable[[Compute], Compute]:
     return decorator
 
 
+def ordered_indicators() -> list[Indicator]:
+    """Every registered indicator, by theme in Theme's order; within a theme in the order its
+    module defines them (the dashboard's and the monitor's order)."""
+    themes = list(Theme)
+    return sorted(REGISTRY.values(), key=lambda indicator: themes.index(indicator.theme))
+
+
+# Presentation, not policy: the trend charts of the dashboard and the monitor show the last eight
+# quarters, as the issue asks; on the dashboard the previous quarter and the same quarter last year
+# are the second-to-last and the fifth-to-last of them.
+TREND_QUARTERS = 8
+
+
+def trend_quarters(period: Period) -> list[Period]:
+    """The TREND_QUARTERS quarters up to the period's end, oldest first, the last one cut at the
+    period's end: a chart never shows days after the period (a monitor of January to May has
+    April and May as its second quarter)."""
+    quarters = period.quarters_up_to(TREND_QUARTERS)
+    quarters[-1] = Period(quarters[-1].start, period.end, PeriodKind.QUARTER)
+    return quarters
+
+
 def is_small_cell(people: int | None) -> bool:
     """Whether a figure is about so few people (1 to SMALL_CELL_THRESHOLD - 1) that policy staff
     must not see it: shown as "< threshold" instead."""
     return people is not None and 0 < people < settings.SMALL_CELL_THRESHOLD
+
+
+# How a figure hidden only because it would give a small one away is shown (the statistical
+# offices' "x"); a small figure itself is shown as "< threshold" (hidden_as).
+HIDDEN = "x"
+
+
+def hidden_as(people: int | None) -> str:
+    """What a hidden figure shows: "< 5" when it is about fewer than 5 people, else HIDDEN."""
+    return f"< {settings.SMALL_CELL_THRESHOLD}" if is_small_cell(people) else HIDDEN
+
+
+@dataclasses.dataclass(frozen=True)
+class Suppression:
+    """Which of a figure's values are hidden from viewers who may not see the persons."""
+
+    headline: bool
+    rows: tuple[bool, ...]  # per row of the figure, in its order
+
+
+def suppression(figure: Figure) -> Suppression:
+    """The one rule for hiding figures, for the dashboard and the monitor alike.
+
+    Primary: every value about 1 to SMALL_CELL_THRESHOLD - 1 people (is_small_cell).
+
+    Secondary: a single hidden row can be calculated back when the rows make up the headline,
+    so then the shown row with the fewest people is hidden too (or, when no row about people is
+    left, the headline). The rows make up the headline
+    - when their values add up to it (a count per klantgroep, per reason, per instrument): the
+      hidden row is the headline minus the other rows;
+    - when their people add up to the headline's (a share or an average per klantgroep): the
+      headline is the rows' mean weighted by their people. The weights are not in the figure, but
+      the monitor and the dashboard publish them beside it (the clients per klantgroep), so the
+      hidden row follows from them, up to rounding.
+    Nothing more is hidden when the rows overlap or do not split the headline (a client in two
+    instruments, the start and the end of a period: they cannot be subtracted), when two or more
+    rows are hidden (only their sum can be calculated) or when the headline is (there is nothing
+    to subtract from). Values not about people (money: people None) are never hidden.
+    """
+    rows = [is_small_cell(row.people) for row in figure.rows]
+    headline = is_small_cell(figure.people)
+    if not headline and rows.count(True) == 1 and _rows_make_up(figure):
+        left = [(row.people, i) for i, row in enumerate(figure.rows) if row.people and not rows[i]]
+        if left:
+            rows[min(left)[1]] = True
+        else:
+            headline = True
+    return Suppression(headline, tuple(rows))
+
+
+def _rows_make_up(figure: Figure) -> bool:
+    """Whether the rows' values add up to the headline's, or their people to its people."""
+    values = [row.value for row in figure.rows if row.value is not None]
+    people = [row.people for row in figure.rows if row.people is not None]
+    return (
+        figure.value is not None and len(values) == len(figure.rows) and sum(values) == figure.value
+    ) or (
+        figure.people is not None
+        and len(people) == len(figure.rows)
+        and sum(people) == figure.people
+    )
 
 
 def share(part: int, whole: int) -> Decimal | None:

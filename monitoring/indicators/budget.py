@@ -11,6 +11,11 @@ but the row holds the new amount), and the months a traject ended early no longe
 
 Budgets are municipal: the team filter never applies. The klantgroep filter applies to the
 figures per klantgroep (a traject counts for the klantgroep recorded when it started).
+
+Committed, realised and forecast amounts are about the clients whose trajecten they pay for: each
+figure and row carries the number of distinct clients behind it (`people`), so an amount about
+fewer than SMALL_CELL_THRESHOLD clients (one client's traject cost) is suppressed like any small
+cell. Budget and allocation amounts are set by the council, not about people (`people` None).
 """
 
 from __future__ import annotations
@@ -30,6 +35,22 @@ from monitoring.periods import Period
 BUIG_CODE = "buig"
 
 Measure = Callable[[BudgetRow], Decimal | None]
+# The people behind a measure: None for amounts that are not about people.
+People = Callable[[BudgetRow], int | None]
+
+
+def _not_about_people(row: BudgetRow) -> None:
+    return None
+
+
+def _committed_clients(row: BudgetRow) -> int:
+    return row.clients
+
+
+def _realised_clients(row: BudgetRow) -> int:
+    """The clients behind the realised amount, and so behind the forecast made from it."""
+    return row.realised_clients
+
 
 _PERIOD = _(
     "The calendar year the period ends in, up to and including the month the period ends in."
@@ -68,32 +89,42 @@ def _total(values: list[Decimal | None]) -> Decimal | None:
     return sum(known, Decimal("0.00")) if known else None
 
 
-def _per_line(period: Period, measure: Measure) -> Figure:
+def _per_line(period: Period, measure: Measure, people: People) -> Figure:
     overview = overview_at(period)
-    rows = tuple(Row(row.label, measure(row)) for row in overview.lines)
-    return Figure(measure(overview.total), None, rows)
+    rows = tuple(Row(row.label, measure(row), people(row)) for row in overview.lines)
+    return Figure(measure(overview.total), people(overview.total), rows)
 
 
-def _per_group(period: Period, scope: Scope, measure: Measure) -> Figure:
-    groups = overview_at(period).groups
+def _per_group(period: Period, scope: Scope, measure: Measure, people: People) -> Figure:
+    overview = overview_at(period)
+    groups = overview.groups
+    # The groups' rows, the one without a klantgroep included, add up to the total.
+    whole: BudgetRow | None = overview.total
     if scope.group is not None:
         groups = [row for row in groups if row.key == scope.group.code]
+        whole = groups[0] if groups else None
     return Figure(
         _total([measure(row) for row in groups]),
-        None,
-        tuple(Row(row.label, measure(row)) for row in groups),
+        None if whole is None else people(whole),
+        tuple(Row(row.label, measure(row), people(row)) for row in groups),
     )
 
 
 def _define(
-    *, code: str, name: Promise, numerator: Promise, measure: Measure, per_group: bool
+    *,
+    code: str,
+    name: Promise,
+    numerator: Promise,
+    measure: Measure,
+    people: People,
+    per_group: bool,
 ) -> None:
     """Register one budget figure, per budget line or per klantgroep."""
 
     def compute(period: Period, scope: Scope) -> Figure:
         if per_group:
-            return _per_group(period, scope, measure)
-        return _per_line(period, measure)
+            return _per_group(period, scope, measure, people)
+        return _per_line(period, measure, people)
 
     register(
         code=code,
@@ -120,6 +151,7 @@ _define(
         "the budget changes this figure)."
     ),
     measure=lambda row: row.available,
+    people=_not_about_people,
     per_group=False,
 )
 _define(
@@ -127,6 +159,7 @@ _define(
     name=_("Committed per budget line (verplicht per begrotingspost)"),
     numerator=_COMMITTED,
     measure=lambda row: row.committed,
+    people=_committed_clients,
     per_group=False,
 )
 _define(
@@ -134,6 +167,7 @@ _define(
     name=_("Realised per budget line (gerealiseerd per begrotingspost)"),
     numerator=_REALISED,
     measure=lambda row: row.realised,
+    people=_realised_clients,
     per_group=False,
 )
 _define(
@@ -141,6 +175,7 @@ _define(
     name=_("Forecast to year-end per budget line (prognose per begrotingspost)"),
     numerator=_FORECAST,
     measure=lambda row: row.forecast,
+    people=_realised_clients,
     per_group=False,
 )
 _define(
@@ -151,6 +186,7 @@ _define(
         "organisations (as they stand now: a later change changes this figure)."
     ),
     measure=lambda row: row.available,
+    people=_not_about_people,
     per_group=True,
 )
 _define(
@@ -158,6 +194,7 @@ _define(
     name=_("Committed per klantgroep (verplicht per klantgroep)"),
     numerator=_COMMITTED,
     measure=lambda row: row.committed,
+    people=_committed_clients,
     per_group=True,
 )
 _define(
@@ -165,6 +202,7 @@ _define(
     name=_("Realised per klantgroep (gerealiseerd per klantgroep)"),
     numerator=_REALISED,
     measure=lambda row: row.realised,
+    people=_realised_clients,
     per_group=True,
 )
 _define(
@@ -172,6 +210,7 @@ _define(
     name=_("Forecast to year-end per klantgroep (prognose per klantgroep)"),
     numerator=_FORECAST,
     measure=lambda row: row.forecast,
+    people=_realised_clients,
     per_group=True,
 )
 
@@ -209,12 +248,12 @@ def budget_buig(period: Period, scope: Scope) -> Figure:
         return Figure(None)
     return Figure(
         row.realised,
-        None,
+        row.realised_clients,
         (
             Row(gettext("Budget"), row.available),
-            Row(gettext("Committed"), row.committed),
-            Row(gettext("Realised"), row.realised),
-            Row(gettext("Forecast to year-end"), row.forecast),
+            Row(gettext("Committed"), row.committed, row.clients),
+            Row(gettext("Realised"), row.realised, row.realised_clients),
+            Row(gettext("Forecast to year-end"), row.forecast, row.realised_clients),
         ),
     )
 
@@ -245,10 +284,14 @@ def budget_buig_share(period: Period, scope: Scope) -> Figure:
         return Figure(None)
     return Figure(
         _share(row.realised, row.available),
-        None,
+        row.realised_clients,
         (
-            Row(gettext("Committed"), _share(row.committed, row.available)),
-            Row(gettext("Realised"), _share(row.realised, row.available)),
-            Row(gettext("Forecast to year-end"), _share(row.forecast, row.available)),
+            Row(gettext("Committed"), _share(row.committed, row.available), row.clients),
+            Row(gettext("Realised"), _share(row.realised, row.available), row.realised_clients),
+            Row(
+                gettext("Forecast to year-end"),
+                _share(row.forecast, row.available),
+                row.realised_clients,
+            ),
         ),
     )

@@ -47,7 +47,8 @@ from casework.dates import add_months
 from casework.models import PolicySettings
 from clients.models import BenefitPeriod, Client, ClientGroup, ClientGroupAssignment, OutflowReason
 from clients.workqueue.selectors import MakeInterval, PlusInterval
-from monitoring.indicators.base import Figure, Row, Scope, Theme, Unit, register, share
+from instruments.employer_selectors import back_on_benefit, durable_from
+from monitoring.indicators.base import Figure, Row, Scope, Theme, Unit, register, share, shared
 from monitoring.periods import Period
 
 if TYPE_CHECKING:
@@ -80,6 +81,17 @@ class Median(Aggregate):
 
 
 # --- Building blocks, also used by client_groups ---------------------------------------------
+
+
+def client_groups() -> list[ClientGroup]:
+    """Every klantgroep, in their order: read once per batch of computations (shared_reads), as
+    the dashboard and the monitor compute every indicator for many periods."""
+    return shared(("client_groups",), lambda: list(ClientGroup.objects.all()))
+
+
+def policy_settings() -> PolicySettings:
+    """The policy settings, read once per batch of computations (shared_reads)."""
+    return shared(("policy_settings",), PolicySettings.load)
 
 
 def on_benefit_at_end_of(day: datetime.date) -> Exists:
@@ -132,9 +144,11 @@ def rows_per_group(
     clients had none. Only the scope's group when the figure is about one group."""
     if scope.group is not None:
         return (Row(scope.group.name, *found.get(scope.group.pk, (empty, 0))),)
-    occurring = [pk for pk in found if pk is not None]
-    groups = ClientGroup.objects.filter(Q(is_active=True) | Q(pk__in=occurring))
-    rows = [Row(group.name, *found.get(group.pk, (empty, 0))) for group in groups]
+    rows = [
+        Row(group.name, *found.get(group.pk, (empty, 0)))
+        for group in client_groups()
+        if group.is_active or group.pk in found
+    ]
     if None in found:
         rows.append(Row(gettext("Without a client group"), *found[None]))
     return tuple(rows)
@@ -283,13 +297,12 @@ def outflow(period: Period, scope: Scope) -> Figure:
 )
 def outflow_by_reason(period: Period, scope: Scope) -> Figure:
     outflows = _outflow(period.start, period.end, scope)
-    per_reason = dict(
-        outflows.values("end_reason").annotate(n=Count("pk")).values_list("end_reason", "n")
-    )
-    total = outflows.aggregate(n=Count("pk"), people=Count("client", distinct=True))
+    counts = {"n": Count("pk"), "people": Count("client", distinct=True)}
+    grouped: Iterable[Mapping[str, Any]] = outflows.values("end_reason").annotate(**counts)
+    per_reason = {row["end_reason"]: (row["n"], row["people"]) for row in grouped}
+    total = outflows.aggregate(**counts)
     rows = tuple(
-        Row(str(reason.label), per_reason.get(reason.value, 0), per_reason.get(reason.value, 0))
-        for reason in OutflowReason
+        Row(str(reason.label), *per_reason.get(reason.value, (0, 0))) for reason in OutflowReason
     )
     return Figure(total["n"], total["people"], rows)
 
@@ -351,7 +364,7 @@ def outflow_to_work_share(period: Period, scope: Scope) -> Figure:
 def durable_cohort(period: Period, months: int) -> tuple[datetime.date, datetime.date]:
     """The days on which an outflow falls in the durable-outflow cohort of `period`: the span of
     the period moved `months` earlier, so that every outflow in it has had its `months` off
-    benefit by the period's last day."""
+    benefit (from the day after the end date) by the period's last day."""
     return (
         add_months(period.start, -months),
         add_months(period.end + datetime.timedelta(days=1), -months) - datetime.timedelta(days=1),
@@ -364,10 +377,12 @@ def durable_cohort(period: Period, months: int) -> tuple[datetime.date, datetime
     theme=Theme.CASELOAD,
     unit=Unit.PERCENT,
     numerator=_(
-        "Of the denominator's outflows: those after which the client had no benefit period for "
-        "N months: none that had not ended by the day of outflow and started on or before the "
-        "day N months later (N = the policy setting 'a placement is durable after (months off "
-        "benefit)', 6 by default)."
+        "Of the denominator's outflows: those after which the client stayed off benefit for N "
+        "months from the first day off benefit (the day after the end date): no benefit period "
+        "of theirs covers a day from then up to the day before the same date N months later. "
+        "A return on that date or later does not count. N is the policy setting 'a placement "
+        "is durable after (months off benefit)', 6 by default; a durable placement follows the "
+        "same rule from its start date."
     ),
     denominator=_(
         "Benefit periods, ended for any reason, whose end date lies in the span of the same "
@@ -386,18 +401,14 @@ def durable_cohort(period: Period, months: int) -> tuple[datetime.date, datetime
     higher_is_better=True,
 )
 def durable_outflow(period: Period, scope: Scope) -> Figure:
-    months = PolicySettings.load().durable_placement_months
-    back_on_benefit = (
-        BenefitPeriod.objects.filter(
-            client=OuterRef("client"), start_date__lte=OuterRef("durable_from")
-        )
-        .exclude(pk=OuterRef("pk"))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=OuterRef("end_date")))
-    )
+    months = policy_settings().durable_placement_months
+    # The rule of a durable placement (instruments.employer_selectors), from the first day off.
+    back = back_on_benefit(first_day_off="first_day_off", durable_from="durable_from")
     outflows = (
         _outflow(*durable_cohort(period, months), scope)
-        .annotate(durable_from=PlusInterval("end_date", MakeInterval("months", months)))
-        .annotate(came_back=Exists(back_on_benefit))
+        .annotate(first_day_off=PlusInterval("end_date", MakeInterval("days", 1)))
+        .annotate(durable_from=durable_from("first_day_off", months))
+        .annotate(came_back=Exists(back))
     )
     counts = {
         "n": Count("pk"),

@@ -14,9 +14,9 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import ClientGroup, ClientGroupAssignment
-from monitoring.indicators.base import Figure, Row, Scope, Theme, Unit, register, share
-from monitoring.indicators.caseload import caseload_on
+from clients.models import ClientGroupAssignment
+from monitoring.indicators.base import Figure, Row, Scope, Theme, Unit, register, share, shared
+from monitoring.indicators.caseload import caseload_on, client_groups
 from monitoring.periods import Period
 
 # The klantgroep whose growth the council watches ("no unwanted side effects"). ClientGroup has
@@ -66,7 +66,7 @@ def group_moves(period: Period, scope: Scope) -> Figure:
     counts = {"n": Count("pk"), "people": Count("client", distinct=True)}
     per_pair: list[Mapping[str, Any]] = list(moves.values("from_group", "group").annotate(**counts))
     total = moves.aggregate(**counts)
-    groups = ClientGroup.objects.in_bulk()
+    groups = {group.pk: group for group in client_groups()}
     per_pair.sort(
         key=lambda row: (
             groups[row["from_group"]].position,
@@ -88,12 +88,18 @@ def group_moves(period: Period, scope: Scope) -> Figure:
 
 def _zorgen_at_start_and_end(period: Period, scope: Scope) -> tuple[int, int] | None:
     """The bestand in Zorgen at the end of the day before the period and at its end."""
-    zorgen = ClientGroup.objects.filter(code=ZORGEN_CODE).first()
+    zorgen = next((group for group in client_groups() if group.code == ZORGEN_CODE), None)
     if zorgen is None:
         return None
     in_zorgen = Scope(team=scope.team, group=zorgen)
-    day_before = period.start - datetime.timedelta(days=1)
-    return caseload_on(day_before, in_zorgen).count(), caseload_on(period.end, in_zorgen).count()
+
+    def on(day: datetime.date) -> int:
+        # Counted once per day and team in a batch (shared_reads): both Zorgen figures need it,
+        # and one quarter's end is the next one's day before.
+        key = ("zorgen_on", day, scope.team.pk if scope.team else None)
+        return shared(key, lambda: caseload_on(day, in_zorgen).count())
+
+    return on(period.start - datetime.timedelta(days=1)), on(period.end)
 
 
 def _start_and_end_rows(start: int, end: int) -> tuple[Row, ...]:

@@ -3,39 +3,45 @@ aanpak, and clients without any activity.
 
 Each rule is the work queue's (clients.workqueue.selectors) or the plan rule's
 (clients.plans.selectors) applied on the period's last day instead of today: the histories are
-read up to that day only, and the klantgroep is the one the client was in then. The population
-is the bestand at the period's end with the terms of monitoring.indicators.caseload.
+read up to that day only, and the klantgroep is the one the client was in then. The one
+difference: a running traject is activity here but not in the work queue, which lives in clients
+and cannot read instruments. The population is the bestand at the period's end with the terms of
+monitoring.indicators.caseload.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, cast
 
-from django.db.models import DateField, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Greatest
+from django.db.models import DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
-from casework.dates import add_months
-from casework.models import PolicySettings
 from clients.models import (
-    Attendance,
-    BenefitPeriod,
-    ClientGroup,
     ClientGroupAssignment,
     Conversation,
     ConversationKind,
     ConversationStatus,
-    Invitation,
-    LadderMeasurement,
-    Plan,
 )
-from clients.plans.selectors import newest_plans
-from clients.workqueue.selectors import DividedInterval, MakeInterval, PlusInterval
+from clients.plans.selectors import with_plan_status
+from clients.workqueue.selectors import (
+    DividedInterval,
+    MakeInterval,
+    PlusInterval,
+    last_activity,
+)
 from instruments.models import Trajectory
 from monitoring.indicators.base import Figure, Scope, Theme, Unit, register
-from monitoring.indicators.caseload import caseload_on
+from monitoring.indicators.caseload import caseload_on, policy_settings
 from monitoring.indicators.development import BESTAND, clients_per_group
 from monitoring.periods import Period
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from clients.models import Client
+    from monitoring.indicators.caseload import InGroup
 
 
 @register(
@@ -106,7 +112,8 @@ def progress_conversations_on_time(period: Period, scope: Scope) -> Figure:
         "before that day."
     ),
     denominator=_(
-        "Clients on benefit at the period's end in a klantgroep that requires a plan "
+        "Clients on benefit at the period's end who need a plan on that day, by the dossier's "
+        "rule: up to the policy's age (27 by default) or in a klantgroep that requires a plan "
         "(Matchen and Groeien by default)."
     ),
     population=BESTAND,
@@ -116,48 +123,26 @@ def progress_conversations_on_time(period: Period, scope: Scope) -> Figure:
 )
 def current_plan(period: Period, scope: Scope) -> Figure:
     day = period.end
-    valid_from = add_months(day, -PolicySettings.load().plan_valid_months)
-    requiring = ClientGroup.objects.filter(requires_plan=True).values("pk")
-    clients = (
-        caseload_on(day, scope)
-        .filter(client_group__in=requiring)
-        .annotate(
-            plan_drawn_up_on=Subquery(
-                newest_plans(OuterRef("pk")).filter(drawn_up_on__lte=day).values("drawn_up_on")[:1]
-            )
-        )
+    # The dossier's plan rule, applied on the day: the age then, the klantgroep then, the plans
+    # drawn up by then.
+    clients = with_plan_status(caseload_on(day, scope), on=day).filter(plan_required=True)
+    return clients_per_group(
+        # The plugin keeps only the last annotations' names; client_group is still there.
+        cast("QuerySet[WithAnnotations[Client, InGroup]]", clients),
+        scope,
+        counted=Q(plan_missing=False, plan_expired=False),
     )
-    return clients_per_group(clients, scope, counted=Q(plan_drawn_up_on__gte=valid_from))
 
 
-def _active_between(since: datetime.date, day: datetime.date) -> Q:
-    """Whether the client (OuterRef("pk")) shows any activity from `since` up to `day`: the work
-    queue's activities (a completed conversation of any kind, a ladder measurement, the start of
-    a klantgroep assignment, a plan drawn up, the start of a benefit), attendance at a meeting,
-    or a traject running on any of those days."""
-    within = (since, day)
-    client = OuterRef("pk")
-    return Q(
-        Exists(
-            Conversation.objects.filter(
-                client=client, status=ConversationStatus.COMPLETED, held_on__range=within
-            )
-        ),
-        Exists(LadderMeasurement.objects.filter(client=client, measured_on__range=within)),
-        Exists(ClientGroupAssignment.objects.filter(client=client, start_date__range=within)),
-        Exists(Plan.objects.filter(client=client, drawn_up_on__range=within)),
-        Exists(BenefitPeriod.objects.filter(client=client, start_date__range=within)),
-        Exists(
-            Invitation.objects.filter(
-                client=client, attendance=Attendance.PRESENT, meeting__date__range=within
-            )
-        ),
-        Exists(
-            Trajectory.objects.filter(client=client, start_date__lte=day).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=since)
-            )
-        ),
-        _connector=Q.OR,
+def _last_day_in_a_traject(day: datetime.date) -> Subquery:
+    """The last day up to `day` on which a traject of the client (OuterRef("pk")) ran: activity
+    the work queue cannot see (clients does not read instruments; see clients.workqueue)."""
+    return Subquery(
+        Trajectory.objects.filter(client=OuterRef("pk"), start_date__lte=day)
+        .annotate(ran_until=Least(Coalesce("end_date", Value(day)), Value(day)))
+        .order_by("-ran_until")
+        .values("ran_until")[:1],
+        output_field=DateField(),
     )
 
 
@@ -168,9 +153,10 @@ def _active_between(since: datetime.date, day: datetime.date) -> Q:
     unit=Unit.COUNT,
     numerator=_(
         "Clients with no activity in the policy's number of inactivity days up to and "
-        "including the period's last day: no completed conversation, ladder measurement, "
-        "klantgroep assignment, plan van aanpak or benefit started, no attendance at a meeting "
-        "and no traject running on any of those days."
+        "including the period's last day, by the work queue's rule: no completed conversation, "
+        "ladder measurement, klantgroep assignment, plan van aanpak or benefit started and no "
+        "attendance at a meeting on any of those days; in addition, no traject running on any "
+        "of them (the work queue does not see trajecten)."
     ),
     denominator="",
     population=BESTAND,
@@ -180,5 +166,12 @@ def _active_between(since: datetime.date, day: datetime.date) -> Q:
 )
 def inactive_clients(period: Period, scope: Scope) -> Figure:
     day = period.end
-    since = day - datetime.timedelta(days=PolicySettings.load().inactivity_days)
-    return clients_per_group(caseload_on(day, scope).exclude(_active_between(since, day)), scope)
+    since = day - datetime.timedelta(days=policy_settings().inactivity_days)
+    # The work queue's rule on the day, plus the trajecten; a client without any activity at all
+    # (NULL) is inactive too.
+    clients = (
+        caseload_on(day, scope)
+        .alias(last_active=last_activity(up_to=day, also=[_last_day_in_a_traject(day)]))
+        .filter(Q(last_active__lt=since) | Q(last_active__isnull=True))
+    )
+    return clients_per_group(clients, scope)

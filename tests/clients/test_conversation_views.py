@@ -169,7 +169,9 @@ def test_completing_an_incomplete_screening_shows_errors_and_saves_nothing(
     errors = response.context["form"].errors
     assert {"urgent_action", "screening_outcome"} <= set(errors)
     assert 'id="error-summary"' in response.text
-    assert 'href="#id_screening_outcome"' in response.text
+    # A group of radio buttons: the link goes to its first button, so focus lands in the group.
+    assert 'href="#id_screening_outcome_0"' in response.text
+    assert 'id="id_screening_outcome_0"' in response.text
     assert not Conversation.objects.exists()
 
 
@@ -219,7 +221,8 @@ def test_a_missing_domain_score_is_shown_next_to_that_domain(client, consultant_
     response = client.post(create_url(client_a, ConversationKind.AMBITION), data)
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {f"score_{work.pk}"}
-    assert f'href="#id_score_{work.pk}"' in response.text
+    assert f'href="#id_score_{work.pk}_0"' in response.text
+    assert f'id="id_score_{work.pk}_0"' in response.text
     assert not Conversation.objects.exists()
 
 
@@ -290,7 +293,10 @@ def test_the_error_summary_follows_the_order_of_the_conversation(client, consult
         create_url(client_a, ConversationKind.AMBITION), base(consultant_a, location="")
     )
     summary = response.text.split('id="error-summary"')[1].split("</ul>")[0]
-    links = re.findall(r'href="#id_(\w+)"', summary)
+    targets = re.findall(r'href="#(\w+)"', summary)
+    assert all(f'id="{target}"' in response.text for target in targets)  # no link goes nowhere
+    # A group of radio buttons or checkboxes is linked through its first input (_0).
+    links = [target.removeprefix("id_").removesuffix("_0") for target in targets]
     work = LifeDomain.objects.get(code="work")
     assert links[:2] == ["location", f"score_{work.pk}"]
     assert links.index("ambition") < links.index("preferred_group") < links.index("ladder_step")

@@ -7,6 +7,7 @@ import pytest
 from casework.models import PolicySettings
 from clients.models import (
     AgreementStatus,
+    Attendance,
     Client,
     ClientGroup,
     ConversationKind,
@@ -26,6 +27,7 @@ from tests.clients.factories import (
     ClientGroupAssignmentFactory,
     LadderMeasurementFactory,
 )
+from tests.clients.meeting_factories import InvitationFactory, MeetingFactory
 from tests.clients.plan_factories import AgreementFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +201,17 @@ def test_inactivity_counts_from_the_latest_activity_of_any_kind():
     assert due(client, QueueItemKind.INACTIVE) == datetime.date(2025, 1, 1) + after_90_days
     PolicySettings.objects.filter(pk=1).update(inactivity_days=30)
     assert due(client, QueueItemKind.INACTIVE) == datetime.date(2025, 1, 31)
+
+
+def test_attending_a_meeting_is_activity_and_missing_one_is_not():
+    client = on_benefit(group_start=datetime.date(2024, 2, 1))
+    after_90_days = datetime.timedelta(days=90)
+    missed = MeetingFactory(team=client.team, date=datetime.date(2024, 4, 1))
+    InvitationFactory(meeting=missed, client=client, attendance=Attendance.ABSENT_WITHOUT_NOTICE)
+    assert due(client, QueueItemKind.INACTIVE) == datetime.date(2024, 2, 1) + after_90_days
+    attended = MeetingFactory(team=client.team, date=datetime.date(2024, 5, 1))
+    InvitationFactory(meeting=attended, client=client, attendance=Attendance.PRESENT)
+    assert due(client, QueueItemKind.INACTIVE) == datetime.date(2024, 5, 1) + after_90_days
 
 
 # --- the queue ----------------------------------------------------------------------------------

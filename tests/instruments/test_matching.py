@@ -287,7 +287,21 @@ def test_a_consultant_of_team_b_sees_only_team_bs_clients(
 def test_a_team_leader_sees_the_list(client, manager_a, team_a, vacancy):
     suitable = candidate(team_a)
     client.force_login(manager_a)
-    assert list(client.get(url(vacancy)).context["page"]) == [suitable]
+    response = client.get(url(vacancy))
+    assert list(response.context["page"]) == [suitable]
+    assert "?vacature=" not in response.text  # placing in work is the consultants' work
+
+
+def test_each_client_links_to_placing_in_work_with_the_vacancy(
+    client, consultant_a, team_a, vacancy
+):
+    suitable = candidate(team_a)
+    client.force_login(consultant_a)
+    response = client.get(url(vacancy))
+    place = reverse("instruments:placement-create", args=[suitable.pk])
+    assert f'href="{place}?vacature={vacancy.pk}"' in response.text
+    form = client.get(place, {"vacature": vacancy.pk}).context["form"]
+    assert form["vacancy"].value() == vacancy.pk
 
 
 def test_exactly_the_clients_shown_are_written_to_the_access_log(

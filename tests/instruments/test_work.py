@@ -2,10 +2,11 @@
 the benefit with reason "work") and ending a placement, with the derived durability in words."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -170,6 +171,16 @@ def test_hours_out_of_range_are_refused_next_to_the_field(client, consultant_a, 
     assert not WorkProfile.objects.exists()
 
 
+def test_the_error_summary_links_to_the_first_sector_checkbox(client, consultant_a, client_a):
+    client.force_login(consultant_a)
+    response = client.post(profile_url(client_a), {"sectors": ["999999"], "hours_per_week": "24"})
+    assert set(response.context["form"].errors) == {"sectors"}
+    summary = response.text.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#id_sectors_0"' in summary
+    assert '<input type="checkbox" name="sectors"' in response.text
+    assert 'id="id_sectors_0"' in response.text
+
+
 def test_the_service_refuses_hours_out_of_range(client_a, consultant_a):
     with pytest.raises(ValidationError) as error:
         placements.save_work_profile(
@@ -190,6 +201,37 @@ def test_the_service_keeps_one_profile_per_client(client_a, consultant_a):
     assert first.pk == second.pk
     assert WorkProfile.objects.get().hours_per_week == 36
     assert not second.sectors.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_a_new_profile_at_once_do_not_collide(team_a, consultant_a):
+    """The second save waits for the first one's lock on the client, then updates its profile
+    instead of inserting a second one (an IntegrityError on the one-to-one)."""
+    client_a = ClientFactory(team=team_a)
+    errors = []
+
+    def save_in_another_request():
+        try:
+            placements.save_work_profile(
+                client=client_a, sectors=[], hours_per_week=36, updated_by=consultant_a
+            )
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=save_in_another_request)
+    with transaction.atomic():
+        placements.save_work_profile(
+            client=client_a, sectors=[], hours_per_week=20, updated_by=consultant_a
+        )
+        other.start()
+        other.join(timeout=1)
+        assert other.is_alive()  # waiting for the lock on the client
+    other.join(timeout=30)
+    assert not other.is_alive()
+    assert errors == []
+    assert WorkProfile.objects.get(client=client_a).hours_per_week == 36
 
 
 # Placing in work ---------------------------------------------------------------------------------
@@ -283,6 +325,34 @@ def test_placement_hours_out_of_range_are_refused(client, consultant_a, client_a
     assert not Placement.objects.exists()
 
 
+def test_the_link_from_the_suitable_clients_presets_the_vacancy(client, consultant_a, client_a):
+    vacancy = VacancyFactory()
+    VacancyFactory(employer=vacancy.employer)
+    client.force_login(consultant_a)
+    response = client.get(place_url(client_a), {"vacature": vacancy.pk})
+    form = response.context["form"]
+    assert (form["employer"].value(), form["vacancy"].value()) == (
+        vacancy.employer_id,
+        vacancy.pk,
+    )
+    content = response.content.decode()
+    assert f'<option value="{vacancy.pk}" selected>' in content
+    assert f'<option value="{vacancy.employer_id}" selected>' in content
+
+
+@pytest.mark.parametrize("preset", ["closed", "unknown", "abc", ""])
+def test_no_vacancy_is_preset_without_an_open_one(client, consultant_a, client_a, preset):
+    closed = VacancyFactory(is_open=False)
+    value = {"closed": closed.pk, "unknown": closed.pk + 1000}.get(preset, preset)
+    client.force_login(consultant_a)
+    response = client.get(place_url(client_a), {"vacature": value})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert (form["employer"].value(), form["vacancy"].value()) == (None, None)
+    select = response.content.decode().split('id="id_vacancy"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>' in select
+
+
 def test_only_open_vacancies_are_offered(client, consultant_a, client_a):
     open_vacancy = VacancyFactory()
     closed = VacancyFactory(is_open=False)
@@ -315,6 +385,29 @@ def test_an_end_before_the_start_is_an_error_next_to_the_field(client, consultan
     assert 'id="id_ended_on-errors"' in content and 'value="2023-12-31"' in content
     placement.refresh_from_db()
     assert placement.ended_on is None
+
+
+def test_an_end_after_today_is_an_error_next_to_the_field(client, consultant_a, client_a):
+    placement = PlacementFactory(client=client_a, start_date=datetime.date(2024, 1, 1))
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    client.force_login(consultant_a)
+    response = client.post(end_url(placement), {"ended_on": tomorrow.isoformat()})
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["ended_on"][0].code == "future"
+    assert 'id="id_ended_on-errors"' in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.ended_on is None
+
+
+def test_the_service_ends_a_placement_today_at_the_latest(client_a):
+    placement = PlacementFactory(client=client_a, start_date=TODAY - datetime.timedelta(days=9))
+    with pytest.raises(ValidationError) as error:
+        placements.end_placement(placement=placement, ended_on=TODAY + datetime.timedelta(days=1))
+    assert error.value.error_dict["ended_on"][0].code == "future"
+    placement.refresh_from_db()
+    assert placement.ended_on is None
+    placements.end_placement(placement=placement, ended_on=TODAY)
+    assert Placement.objects.get().ended_on == TODAY
 
 
 def test_the_service_refuses_an_end_before_the_start_or_a_second_end(client_a):
@@ -371,6 +464,24 @@ def test_durability_is_shown_in_words(client_a, consultant_a):
     assert word == "not-yet" and "not yet durable (from " in row
     word, row = durability_of(other_html, not_durable)
     assert word == "not-durable" and ">not durable<" in row
+
+
+def test_back_on_benefit_before_the_months_have_passed_is_not_durable(client_a, consultant_a):
+    BenefitPeriodFactory(client=client_a, start_date=datetime.date(2020, 1, 1))
+    placement = placements.place_client(
+        client=client_a,
+        employer=EmployerFactory(),
+        start_date=TODAY - datetime.timedelta(days=60),
+        contract_type=ContractType.FIXED_TERM,
+        hours_per_week=32,
+        placed_by=consultant_a,
+        ends_benefit=True,
+    )
+    assert durability_of(render_section(client_a), placement)[0] == "not-yet"
+    BenefitPeriodFactory(client=client_a, start_date=TODAY - datetime.timedelta(days=10))
+    with translation.override("en"):
+        word, row = durability_of(render_section(client_a), placement)
+    assert word == "not-durable" and ">not durable<" in row and "not yet" not in row
 
 
 def test_the_durable_months_come_from_the_policy_settings(client_a, consultant_a):

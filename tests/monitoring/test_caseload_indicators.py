@@ -5,14 +5,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext
 
 from casework.models import PolicySettings
 from clients.models import ClientGroup, OutflowReason
 from clients.services import assign_client_group, end_benefit, start_benefit
+from instruments import employer_selectors, placements
+from instruments.models import ContractType, Placement
 from monitoring.indicators import REGISTRY, Figure, Row, Scope, Theme
+from monitoring.indicators.base import shared_reads
 from monitoring.periods import Period
 from tests.clients.factories import BenefitPeriodFactory, ClientFactory
+from tests.instruments.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +186,19 @@ def test_outflow_per_klantgroep_and_per_reason(population):
     ]
 
 
+def test_outflow_by_reason_counts_people_once(population, team_a):
+    # A client who leaves for work twice in the quarter: two outflows, one person.
+    person(
+        team_a,
+        [("2023-01-01", "2023-04-20", "work"), ("2023-05-01", "2023-06-15", "work")],
+        [("2023-01-01", "matchen")],
+    )
+    by_reason = compute("outflow_by_reason")
+    assert (by_reason.value, by_reason.people) == (5, 4)
+    assert rows(by_reason)[0] == (reason("work"), 4, 3)  # c7, c9 and the newcomer twice
+    assert compute("outflow").people == 4
+
+
 def test_outflow_to_work_count_and_share(population):
     to_work = compute("outflow_to_work")
     assert (to_work.value, to_work.people) == (2, 2)  # c7, c9
@@ -225,6 +244,37 @@ def test_durable_outflow_follows_the_policy_setting(population):
     # Cohort of Q3: Q2 itself (c7 c8 c9); none came back by 30 September: 3 of 3 = 100.0.
     figure = compute("durable_outflow", Period.quarter(2023, 3))
     assert (figure.value, figure.people) == (Decimal("100.0"), 3)
+
+
+@pytest.mark.parametrize(("back_on", "durable"), [("2023-06-30", False), ("2023-07-01", True)])
+def test_durable_outflow_and_a_durable_placement_share_the_boundary_day(
+    team_a, consultant_a, back_on, durable
+):
+    """Off benefit from 1 January 2023 (the last day on benefit 31 December, the placement's
+    start 1 January): the 6 months run to 30 June. Back on 30 June breaks it for both; back on
+    1 July, the day durable_from, is after them for both."""
+    client = ClientFactory(team=team_a)
+    BenefitPeriodFactory(client=client, start_date=d("2021-01-01"))
+    placement = placements.place_client(
+        client=client,
+        employer=EmployerFactory(),
+        start_date=d("2023-01-01"),
+        contract_type=ContractType.FIXED_TERM,
+        hours_per_week=32,
+        placed_by=consultant_a,
+        ends_benefit=True,
+    )
+    assert client.benefit_periods.get().end_date == d("2022-12-31")
+    BenefitPeriodFactory(client=client, start_date=d(back_on))
+    months = PolicySettings.load().durable_placement_months
+    annotated = employer_selectors.with_durability(
+        Placement.objects.filter(pk=placement.pk), today=d("2023-07-01"), months=months
+    ).get()
+    assert annotated.durable_from == d("2023-07-01")
+    assert annotated.is_durable is durable
+    # Q2 2023's cohort is the outflow of Q4 2022, judged on 30 June.
+    figure = compute("durable_outflow")
+    assert (figure.value, figure.people) == (Decimal("100.0") if durable else Decimal("0.0"), 1)
 
 
 def test_time_on_benefit_mean_and_median(population):
@@ -340,6 +390,22 @@ def test_a_past_periods_figures_do_not_change_with_later_history(population, tea
     start_benefit(client=population["c11"], scheme="pw", start_date=d("2023-07-03"))
     assert newcomer.benefit_periods.exists()
     assert {code: compute(code) for code in ours} == before
+
+
+def test_the_groups_and_settings_are_read_once_per_batch(population, team_a):
+    """The dashboard and the monitor compute every figure for many periods within
+    shared_reads(): the klantgroepen and the policy settings are read once for all of them."""
+    ours = [code for code, indicator in REGISTRY.items() if indicator.theme in OUR_THEMES]
+    with shared_reads(), CaptureQueriesContext(connection) as queries:
+        for period in (Q2, Q2.previous()):
+            for code in ours:
+                compute(code, period, Scope(team=team_a))
+    selects = [query["sql"] for query in queries.captured_queries]
+    assert sum(sql.startswith('SELECT "clients_clientgroup"."id"') for sql in selects) == 1
+    assert sum('FROM "casework_policysettings"' in sql for sql in selects) == 1
+    # Zorgen at the end of 31 December, 31 March and 30 June: each counted once for both
+    # Zorgen figures of both quarters.
+    assert sum(sql.startswith('SELECT COUNT(*) AS "__count"') for sql in selects) == 3
 
 
 @pytest.mark.parametrize("code", sorted(c for c, i in REGISTRY.items() if i.theme in OUR_THEMES))

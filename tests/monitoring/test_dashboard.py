@@ -12,7 +12,13 @@ from django.utils import timezone, translation
 from casework.models import Role
 from clients.models import BenefitPeriod, ClientGroup, ClientGroupAssignment, QueueSnapshot
 from monitoring.charts import MINUS
-from monitoring.dashboard_views import Verdict, dashboard_sections
+from monitoring.dashboard_views import (
+    CACHE_SECONDS,
+    Verdict,
+    compute_figures,
+    dashboard_periods,
+    dashboard_sections,
+)
 from monitoring.indicators import REGISTRY, Figure, Row, Scope, Theme, Unit
 from monitoring.indicators.base import register
 from monitoring.models import Target
@@ -27,7 +33,9 @@ from tests.clients.factories import (
 pytestmark = pytest.mark.django_db
 
 URL = reverse("dashboard")
-TODAY = datetime.date(2025, 5, 15)  # Q2 2025: previous Q1 2025, last year Q2 2024
+# Q2 2025 up to today for a team leader on their own team (previous Q1 2025, last year Q2 2024);
+# for everyone else the last quarter that has ended, Q1 2025 (previous Q4 2024, last year Q1 2024).
+TODAY = datetime.date(2025, 5, 15)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -39,7 +47,10 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(client, settings):
+    """English pages (the msgids), whatever the Dutch translations say: the page follows the
+    language cookie."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 
@@ -150,10 +161,28 @@ def population(team_a, team_b):
     on_benefit_from(team_b, datetime.date(2020, 1, 1), count=2, group="groeien")
 
 
-def test_the_current_quarter_against_the_previous_and_last_year(
+def test_the_last_closed_quarter_against_the_previous_and_last_year(
     registry, population, policy_officer, team_a
 ):
     sections = dashboard_sections(user=policy_officer, scope=Scope(team=team_a), today=TODAY)
+    view = view_of(sections, "test_on_benefit")
+    # Policy staff see whole quarters only, up to the last one that has ended.
+    assert [period.label for period, _shown in view.trend] == [
+        "Q2 2023", "Q3 2023", "Q4 2023", "Q1 2024", "Q2 2024", "Q3 2024", "Q4 2024", "Q1 2025",
+    ]  # fmt: skip
+    assert view.trend[-1][0] == Period.quarter(2025, 1)
+    assert not view.partial
+    assert [shown.value for _period, shown in view.trend] == [6, 6, 6, 9, 9, 9, 9, 6]
+    assert (view.current.text, view.previous.text, view.last_year.text) == ("6", "9", "9")
+    # Fewer clients on benefit is better.
+    assert view.change_from_previous.verdict == Verdict.BETTER
+    assert view.change_from_previous.difference == f"{MINUS}3"
+    assert view.change_from_last_year.verdict == Verdict.BETTER
+    assert [(label, shown.text) for label, shown in view.breakdown] == [("Team A", "6")]
+
+
+def test_a_team_leader_sees_their_own_team_up_to_today(registry, population, manager_a, team_a):
+    sections = dashboard_sections(user=manager_a, scope=Scope(team=team_a), today=TODAY)
     view = view_of(sections, "test_on_benefit")
     assert [period.label for period, _shown in view.trend] == [
         "Q3 2023", "Q4 2023", "Q1 2024", "Q2 2024", "Q3 2024", "Q4 2024", "Q1 2025", "Q2 2025",
@@ -161,12 +190,28 @@ def test_the_current_quarter_against_the_previous_and_last_year(
     assert view.trend[-1][0] == Period(datetime.date(2025, 4, 1), TODAY, view.trend[-1][0].kind)
     assert [shown.value for _period, shown in view.trend] == [6, 6, 9, 9, 9, 9, 6, 8]
     assert (view.current.text, view.previous.text, view.last_year.text) == ("8", "6", "9")
-    # Fewer clients on benefit is better.
-    assert view.change_from_previous.verdict == Verdict.WORSE
-    assert view.change_from_previous.difference == "+2"
-    assert view.change_from_last_year.verdict == Verdict.BETTER
-    assert view.change_from_last_year.difference == f"{MINUS}1"
     assert [(label, shown.text) for label, shown in view.breakdown] == [("Team A", "8")]
+    # A count over part of a quarter is not judged against whole quarters.
+    assert view.partial and view.incomplete
+    assert view.change_from_previous is None
+    assert view.change_from_last_year is None
+
+
+def test_periods_of_the_dashboard():
+    first_day = datetime.date(2025, 4, 1)
+    closed = dashboard_periods(first_day, to_date=False)
+    assert (len(closed), closed[0], closed[-1]) == (
+        8,
+        Period.quarter(2023, 2),
+        Period.quarter(2025, 1),
+    )
+    to_date = dashboard_periods(first_day, to_date=True)
+    assert (len(to_date), to_date[-2]) == (8, Period.quarter(2025, 1))
+    assert (to_date[-1].start, to_date[-1].end) == (first_day, first_day)
+    # On a quarter's last day the quarter is complete only the day after.
+    assert dashboard_periods(datetime.date(2025, 6, 30), to_date=False)[-1] == Period.quarter(
+        2025, 1
+    )
 
 
 def test_the_group_filter(registry, population, policy_officer):
@@ -174,8 +219,9 @@ def test_the_group_filter(registry, population, policy_officer):
     sections = dashboard_sections(user=policy_officer, scope=Scope(group=groeien), today=TODAY)
     view = view_of(sections, "test_on_benefit")
     assert view.current.value == 8  # 6 in team A, 2 in team B
+    # Team B's 2 is a small cell; Team A's 6 is hidden too, or 8 - 6 would give it away.
     assert sorted((label, shown.text) for label, shown in view.breakdown) == [
-        ("Team A", "6"),
+        ("Team A", "x"),
         ("Team B", "< 5"),
     ]
 
@@ -232,14 +278,49 @@ def test_the_change_in_words(
     REGISTRY["test_share"] = dataclasses.replace(
         REGISTRY["test_share"], higher_is_better=higher_is_better
     )
-    SHARES[datetime.date(2025, 4, 1)] = (Decimal(now), 10)
-    SHARES[datetime.date(2025, 1, 1)] = (Decimal(before), 10)
+    SHARES[datetime.date(2025, 1, 1)] = (Decimal(now), 10)
+    SHARES[datetime.date(2024, 10, 1)] = (Decimal(before), 10)
     view = view_of(
         dashboard_sections(user=policy_officer, scope=Scope(), today=TODAY), "test_share"
     )
     assert view.change_from_previous.verdict == verdict
     assert str(view.change_from_previous.words) == words
-    assert view.change_from_last_year is None  # no figure for Q2 2024
+    assert view.change_from_last_year is None  # no figure for Q1 2024
+
+
+def test_a_share_in_a_quarter_not_complete_is_compared(registry, manager_a, team_a):
+    """A percentage is not summed over the period: part of a quarter compares with a whole one."""
+    REGISTRY["test_share"] = dataclasses.replace(REGISTRY["test_share"], by_team=True)
+    SHARES[datetime.date(2025, 4, 1)] = (Decimal("60.0"), 10)
+    SHARES[datetime.date(2025, 1, 1)] = (Decimal("50.0"), 10)
+    view = view_of(
+        dashboard_sections(user=manager_a, scope=Scope(team=team_a), today=TODAY), "test_share"
+    )
+    assert view.partial and not view.incomplete
+    assert view.change_from_previous.verdict == Verdict.BETTER
+
+
+def test_a_figure_about_more_than_the_team_is_withheld_for_the_current_quarter(
+    registry, manager_a, team_a
+):
+    """On a team leader's own team, a figure not split by team is about other teams' clients
+    too (its small cells hidden), so its current quarter, which changes day by day, is not
+    shown, nor computed; its whole quarters are."""
+    SHARES[datetime.date(2025, 4, 1)] = (Decimal("60.0"), 10)
+    SHARES[datetime.date(2025, 1, 1)] = (Decimal("50.0"), 10)
+    view = view_of(
+        dashboard_sections(user=manager_a, scope=Scope(team=team_a), today=TODAY), "test_share"
+    )
+    assert view.withheld and view.incomplete
+    assert (view.current.value, view.breakdown) == (None, [])
+    assert view.previous.value == Decimal("50.0")
+    assert view.change_from_previous is None
+    assert view.trend[-1][0].start == datetime.date(2025, 4, 1)
+    own = view_of(
+        dashboard_sections(user=manager_a, scope=Scope(team=team_a), today=TODAY),
+        "test_on_benefit",
+    )
+    assert not own.withheld
 
 
 def test_a_figure_not_split_by_team_ignores_the_team_filter(registry, policy_officer, team_a):
@@ -368,6 +449,26 @@ def test_suppressed_cells_on_the_page(registry, client, policy_officer, team_a):
     assert '<td class="number" data-period="current">&lt; 5</td>' in row
     assert "not comparable" in row
     assert "fewer than 5 people" in html
+    # Whole quarters only, and the page says so.
+    last_closed = Period.quarter_of(timezone.localdate()).previous()
+    assert f"{last_closed.label}, the last quarter that has ended" in html
+    assert "the dashboard shows whole quarters only" in html
+    assert "(so far)" not in html
+
+
+def test_a_team_leaders_page_of_their_own_team(registry, client, manager_a, team_a):
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=6)
+    client.force_login(manager_a)
+    html = client.get(URL).text
+    current = Period.quarter_of(timezone.localdate())
+    assert f"{current.label} (so far)" in html
+    assert "the dashboard shows whole quarters only" not in html
+    row = html.split('<tr data-indicator="test_on_benefit">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="number" data-period="current">6</td>' in row
+    assert row.count("data-incomplete") == 2  # no verdict on a count over part of a quarter
+    assert "quarter not yet complete" in row
+    withheld = html.split('id="indicator-test_share"', 1)[1].split("</section>", 1)[0]
+    assert "data-withheld" in withheld
 
 
 # --- The caseload per consultant --------------------------------------------------------------
@@ -435,6 +536,40 @@ def test_the_number_of_queries_does_not_depend_on_the_data(
     # Ended quarters come from the cache: only the current quarter is computed again.
     with django_assert_num_queries(expected - 7):
         client.get(URL)
+
+
+def test_whole_quarters_are_cached_for_an_hour_and_the_current_one_never(
+    registry, team_a, monkeypatch
+):
+    stored = {}
+    monkeypatch.setattr(
+        cache, "set_many", lambda values, timeout: stored.update(dict.fromkeys(values, timeout))
+    )
+    indicator = REGISTRY["test_on_benefit"]
+    periods = dashboard_periods(TODAY, to_date=True)
+    figures = compute_figures([(indicator, periods)], Scope(team=team_a), today=TODAY)
+    assert set(figures) == {("test_on_benefit", period) for period in periods}
+    assert len(stored) == 7  # not the current quarter up to today
+    assert not any(TODAY.isoformat() in key for key in stored)
+    assert set(stored.values()) == {CACHE_SECONDS} == {60 * 60}
+    # A whole quarter that has not ended yet is not reproducible either.
+    stored.clear()
+    compute_figures([(indicator, [Period.quarter(2025, 2)])], Scope(), today=TODAY)
+    assert stored == {}
+
+
+def test_closed_quarters_come_from_the_cache_the_current_quarter_is_fresh(
+    registry, client, manager_a, team_a
+):
+    client.force_login(manager_a)
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=6)
+    first = view_of(client.get(URL).context["sections"], "test_on_benefit")
+    # A correction recorded later, back to 2020: the current quarter shows it at once; the
+    # cached closed quarters within the hour do not.
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=1)
+    again = view_of(client.get(URL).context["sections"], "test_on_benefit")
+    assert (first.current.value, again.current.value) == (6, 7)
+    assert again.previous.value == first.previous.value == 6
 
 
 def test_the_real_indicators_all_appear(client, policy_officer):

