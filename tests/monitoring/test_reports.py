@@ -161,6 +161,11 @@ def test_the_task_builds_the_pdf_with_cover_summary_indicators_and_definitions(
         dutch("Budget"),
     ]:
         assert words in text, words
+    # The figures themselves, as the tables print them in Dutch: 40 clients now, 32 before
+    # (+8), and the share with a plan 55,0% against 50,0% and its target 60,0%.
+    with override(settings.LANGUAGE_CODE):
+        for figure in ["40", "32", "+8", "55,0%", "50,0%", "60,0%"]:
+            assert figure in text, figure
     assert "Zwanette" not in text
     assert "Quispelhuizen" not in text
     assert named_client.bsn not in text
