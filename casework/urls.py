@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from casework import notifications
+from casework import notifications, profile_views
 from casework.forms import LoginForm
 
 health_view = login_not_required(
@@ -22,6 +22,9 @@ urlpatterns = [
     path("bijeenkomsten/", include("clients.meetings.urls")),
     path("werkvoorraad/", include("clients.workqueue.urls")),
     path("", include("instruments.urls")),
+    path("api/", include("casework.api.urls")),
+    path("profiel/", profile_views.profile, name="profile"),
+    path("profiel/tokens/<int:pk>/intrekken/", profile_views.token_revoke, name="token-revoke"),
     path(
         "inloggen/",
         auth_views.LoginView.as_view(

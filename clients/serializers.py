@@ -1,0 +1,135 @@
+"""Serializers of the clients API. The BSN leaves only masked (*****1234): a full BSN is
+looked up by POST (BsnSearchSerializer), never shown."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from clients.bsn import normalise_bsn, validate_bsn
+from clients.models import BenefitPeriod, Client, ClientGroupAssignment, LadderMeasurement
+
+CLIENT_FIELDS = [
+    "id",
+    "masked_bsn",
+    "first_name",
+    "surname_prefix",
+    "last_name",
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "household_type",
+    "education_level",
+    "team",
+    "consultants",
+]
+
+
+class ClientSerializer(serializers.ModelSerializer[Client]):
+    """A client in a list (cliënt), with the current klantgroep and ladder step."""
+
+    masked_bsn = serializers.CharField(
+        read_only=True, help_text="BSN with all but 4 digits masked."
+    )
+    full_name = serializers.CharField(read_only=True)
+    current_group = serializers.CharField(
+        source="current_group_name",
+        read_only=True,
+        allow_null=True,
+        help_text="Name of the current client group (klantgroep); null without one.",
+    )
+    current_ladder_step = serializers.IntegerField(
+        source="current_step",
+        read_only=True,
+        allow_null=True,
+        help_text="Current step on the participation ladder (participatieladder).",
+    )
+    target_ladder_step = serializers.IntegerField(read_only=True, allow_null=True)
+    on_benefit = serializers.BooleanField(
+        read_only=True, help_text="Whether the client has an open benefit period (uitkering)."
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            *CLIENT_FIELDS,
+            "current_group",
+            "current_ladder_step",
+            "target_ladder_step",
+            "on_benefit",
+        ]
+        read_only_fields = fields
+
+
+class BenefitPeriodSerializer(serializers.ModelSerializer[BenefitPeriod]):
+    class Meta:
+        model = BenefitPeriod
+        fields = ["id", "scheme", "start_date", "end_date", "end_reason", "partner"]
+        read_only_fields = fields
+
+
+class ClientGroupAssignmentSerializer(serializers.ModelSerializer[ClientGroupAssignment]):
+    group = serializers.CharField(source="group.code", read_only=True)
+
+    class Meta:
+        model = ClientGroupAssignment
+        fields = ["id", "group", "start_date", "end_date", "reason", "chosen_by_client"]
+        read_only_fields = fields
+
+
+class LadderMeasurementSerializer(serializers.ModelSerializer[LadderMeasurement]):
+    step = serializers.IntegerField(source="step.number", read_only=True)
+    target_step = serializers.IntegerField(source="step.number", read_only=True)
+
+    class Meta:
+        model = LadderMeasurement
+        fields = ["id", "measured_on", "step", "target_step", "note"]
+        read_only_fields = fields
+
+
+class ClientDetailSerializer(serializers.ModelSerializer[Client]):
+    """One client's dossier: contact details and the histories of benefit (uitkering),
+    klantgroep and participation ladder, newest first."""
+
+    masked_bsn = serializers.CharField(
+        read_only=True, help_text="BSN with all but 4 digits masked."
+    )
+    full_name = serializers.CharField(read_only=True)
+    benefit_periods = BenefitPeriodSerializer(many=True, read_only=True)
+    group_assignments = ClientGroupAssignmentSerializer(many=True, read_only=True)
+    ladder_measurements = LadderMeasurementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            *CLIENT_FIELDS,
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "neighbourhood",
+            "phone",
+            "email",
+            "has_basic_qualification",
+            "is_status_holder",
+            "has_civic_integration_duty",
+            "in_target_group_register",
+            "barriers",
+            "benefit_periods",
+            "group_assignments",
+            "ladder_measurements",
+        ]
+        read_only_fields = fields
+
+
+class BsnSearchSerializer(serializers.Serializer[None]):
+    bsn = serializers.CharField(
+        max_length=20,
+        help_text="The burgerservicenummer to look up; spaces, dots and dashes are ignored.",
+    )
+
+    def validate_bsn(self, value: str) -> str:
+        bsn = normalise_bsn(value)
+        try:
+            validate_bsn(bsn)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return bsn
