@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Budgets"), reverse("instruments:budget-current")))
     if user.role == Role.ADMIN:
         items.append((_("Policy settings"), reverse("admin:index")))
+        items.append((_("Import clients"), reverse("clients:import")))
     unread = unread_notification_count(user)  # one COUNT on notification_unread_idx
     items.append(
         (

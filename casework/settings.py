@@ -219,6 +219,9 @@ SPECTACULAR_SETTINGS = {
 # Aggregates shown to policy staff hide cells with fewer people than this (privacy).
 SMALL_CELL_THRESHOLD = env.int("SMALL_CELL_THRESHOLD", default=5)
 
+# Largest client-import file accepted by the upload page, in bytes.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+
 # E-mail: notifications of newly overdue work go out by e-mail only when this is switched on.
 NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=False)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

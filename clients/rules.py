@@ -6,6 +6,7 @@ from casework.rules import can_see_persons, is_application_manager, is_consultan
 rules.add_perm("clients.view_client", can_see_persons)
 rules.add_perm("clients.add_client", is_consultant)
 rules.add_perm("clients.change_client", is_consultant)
+rules.add_perm("clients.import_clients", is_application_manager)
 
 for model in (
     "clientgroup",

@@ -11,11 +11,10 @@ output is made, so the PDF, the CSV and the XLSX cannot differ in what they reve
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, NoReturn
 
@@ -26,11 +25,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell as XlsxCell
-from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
+from casework.spreadsheets import append_row, csv_bytes
 from instruments.selectors import BudgetOverview, BudgetRow
 from monitoring.charts import format_difference, format_value, line_chart, unit_caption
 from monitoring.indicators import Figure, Indicator, Row, Scope, Theme, Unit, budget
@@ -558,29 +555,11 @@ def table(monitor: Monitor) -> tuple[list[str], list[list[Cell]]]:
     return header, rows
 
 
-# What makes a spreadsheet read a text as a formula: names of klantgroepen, instruments and
-# providers are typed in by users and end up in the CSV and the XLSX.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(cell: Cell) -> Cell:
-    """Empty for nothing; a text a spreadsheet would run as a formula gets a leading apostrophe,
-    so it is shown as the text it is (OWASP's advice on CSV injection)."""
-    if cell is None:
-        return ""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
 def render_csv(monitor: Monitor) -> bytes:
-    """UTF-8, comma-separated, decimal point: for analysis software (Excel users take the XLSX)."""
+    """UTF-8, comma-separated, decimal point: for analysis software (Excel users take the XLSX).
+    Texts typed in by users cannot run as formulas (casework.spreadsheets)."""
     header, rows = table(monitor)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_csv_cell(cell) for cell in header])
-    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
-    return buffer.getvalue().encode()
+    return csv_bytes([header, *rows])
 
 
 XLSX_FORMATS = {
@@ -591,28 +570,17 @@ XLSX_FORMATS = {
 }
 
 
-def _append(sheet: Worksheet, row: Sequence[Cell]) -> tuple[XlsxCell | MergedCell, ...]:
-    """Append a row in which every text is stored as text: openpyxl would store one that starts
-    with "=" as a formula (and "#N/A" as an error)."""
-    sheet.append(list(row))
-    cells = sheet[sheet.max_row]
-    for cell in cells:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-    return cells
-
-
 def render_xlsx(monitor: Monitor) -> bytes:
     """Three sheets: the figures (numbers as numbers, "< 5" as text), the definitions and an
-    explanation of the monitor. Texts are texts, never formulas (_append)."""
+    explanation of the monitor. Texts are texts, never formulas (append_row)."""
     header, rows = table(monitor)
     units = {unit_caption(unit): unit for unit in Unit}
     workbook = Workbook()
     figures = workbook.worksheets[0]
     figures.title = _("Figures")[:31]
-    _append(figures, header)
+    append_row(figures, header)
     for row in rows:
-        cells = _append(figures, row)
+        cells = append_row(figures, row)
         number_format = XLSX_FORMATS[units[str(row[4])]]
         for cell in cells[5:]:
             if isinstance(cell.value, Decimal | int):
@@ -625,7 +593,7 @@ def render_xlsx(monitor: Monitor) -> bytes:
         figures.column_dimensions[column].width = width
 
     definitions = workbook.create_sheet(_("Definitions")[:31])
-    _append(
+    append_row(
         definitions,
         [
             _("Code"),
@@ -640,7 +608,7 @@ def render_xlsx(monitor: Monitor) -> bytes:
     )
     for result in monitor.results:
         indicator = result.indicator
-        _append(
+        append_row(
             definitions,
             [
                 indicator.code,
@@ -665,7 +633,7 @@ def render_xlsx(monitor: Monitor) -> bytes:
         summary.privacy,
         _("Percentages are between 0 and 100; amounts are in euros."),
     ):
-        _append(about, [text])
+        append_row(about, [text])
     about["A1"].font = Font(bold=True, size=14)
 
     buffer = io.BytesIO()

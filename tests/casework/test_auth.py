@@ -40,10 +40,10 @@ def test_english_is_available(client, consultant_a):
 @pytest.mark.parametrize(
     ("user", "expected", "absent"),
     [
-        ("consultant_a", ["Cliënten", "Nieuwe cliënt"], ["/beheer/"]),
-        ("manager_a", ["Cliënten"], ["Nieuwe cliënt", "/beheer/"]),
-        ("policy_officer", [], ["Cliënten", "/beheer/"]),
-        ("application_manager", ["/beheer/"], ["Cliënten"]),
+        ("consultant_a", [">Cliënten<", ">Nieuwe cliënt<"], ["/beheer/"]),
+        ("manager_a", [">Cliënten<"], [">Nieuwe cliënt<", "/beheer/"]),
+        ("policy_officer", [], [">Cliënten<", "/beheer/"]),
+        ("application_manager", ["/beheer/", ">Cliënten importeren<"], [">Cliënten<"]),
     ],
 )
 def test_navigation_follows_the_role(client, request, user, expected, absent):
