@@ -12,6 +12,8 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rules.contrib.views import permission_required
 
@@ -63,5 +65,6 @@ def client_import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     buffer = io.BytesIO()
     write_template(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="client-import-template.xlsx"'
+    name = slugify(_("client import template"))
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

@@ -25,10 +25,15 @@ from clients.models import (
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-    from casework.models import User
+    from casework.models import Team, User
 
 
 _C = TypeVar("_C", bound=Client)
+
+
+def may_see_team(user: User, team: Team) -> bool:
+    """Whether the user may see the team's clients one by one: clients_for_user's rule."""
+    return can_see_persons(user) and user.team_id is not None and team.pk == user.team_id
 
 
 def clients_for_user(user: User) -> QuerySet[Client]:
@@ -64,6 +69,15 @@ def get_client_for_user(user: User, pk: int) -> Client:
         return queryset.get(pk=pk)
     except Client.DoesNotExist:
         raise Http404 from None
+
+
+def current_group_id(client: Client) -> int | None:
+    """The klantgroep of the client's open assignment (at most one, by constraint)."""
+    return (
+        ClientGroupAssignment.objects.filter(client=client, end_date__isnull=True)
+        .values_list("group_id", flat=True)
+        .first()
+    )
 
 
 def _current_group() -> QuerySet[ClientGroupAssignment]:

@@ -77,7 +77,7 @@ class ClientGroupAssignmentSerializer(serializers.ModelSerializer[ClientGroupAss
 
 class LadderMeasurementSerializer(serializers.ModelSerializer[LadderMeasurement]):
     step = serializers.IntegerField(source="step.number", read_only=True)
-    target_step = serializers.IntegerField(source="step.number", read_only=True)
+    target_step = serializers.IntegerField(source="target_step.number", read_only=True)
 
     class Meta:
         model = LadderMeasurement

@@ -14,7 +14,8 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from casework.dates import add_months
-from clients.models import BenefitPeriod, Client, ClientGroupAssignment, LadderMeasurement
+from clients.models import BenefitPeriod, Client, LadderMeasurement
+from clients.selectors import current_group_id
 from instruments.models import (
     EligibilityRule,
     Instrument,
@@ -61,11 +62,7 @@ class _ClientFacts:
 
     @cached_property
     def client_group_id(self) -> int | None:
-        return (
-            ClientGroupAssignment.objects.filter(client=self.client, end_date__isnull=True)
-            .values_list("group_id", flat=True)
-            .first()
-        )
+        return current_group_id(self.client)
 
     @cached_property
     def completed_instrument_ids(self) -> set[int]:

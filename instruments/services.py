@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from casework.dates import add_months
 from casework.models import User
-from clients.models import Client, ClientGroupAssignment, Conversation, Plan
+from clients.models import Client, Conversation, Plan
+from clients.selectors import current_group_id
 from instruments import eligibility
 from instruments.dates import first_of_month, planned_months
 from instruments.models import (
@@ -97,11 +98,7 @@ def start_trajectory(
         cost = default_cost(
             instrument=instrument, start_date=start_date, planned_end_date=planned_end_date
         )
-    group_id = (
-        ClientGroupAssignment.objects.filter(client=client, end_date__isnull=True)
-        .values_list("group_id", flat=True)
-        .first()
-    )
+    group_id = current_group_id(client)
     trajectory = Trajectory.objects.create(
         client=client,
         instrument=instrument,

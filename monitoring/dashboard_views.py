@@ -45,7 +45,7 @@ from casework.models import Team, User
 from casework.rules import can_see_persons, is_manager
 from casework.types import AuthenticatedHttpRequest
 from clients.models import ClientGroup
-from clients.selectors import clients_for_user
+from clients.selectors import clients_for_user, may_see_team
 from clients.workqueue.selectors import on_benefit, team_overview
 from monitoring.charts import bar_chart, format_difference, format_value, line_chart
 from monitoring.indicators import Figure, Indicator, Row, Scope, Theme, Unit
@@ -310,12 +310,7 @@ def year_targets(year: int) -> dict[str, Decimal]:
 def may_see_persons_in(user: User, scope: Scope) -> bool:
     """Whether the figure is about people the user may see one by one (a team leader's own
     team), so small cells need not be hidden."""
-    return bool(
-        can_see_persons(user)
-        and user.team_id is not None
-        and scope.team is not None
-        and scope.team.pk == user.team_id
-    )
+    return scope.team is not None and may_see_team(user, scope.team)
 
 
 def dashboard_sections(*, user: User, scope: Scope, today: datetime.date) -> list[Section]:

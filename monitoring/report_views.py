@@ -107,7 +107,7 @@ def report_download(request: AuthenticatedHttpRequest, pk: int, file_format: str
     try:
         chosen = FileFormat(file_format)
     except ValueError:
-        raise Http404("No such format.") from None
+        raise Http404(_("No such format.")) from None
     row, content = report_selectors.get_report_file(pk, chosen)
     response = HttpResponse(content, content_type=CONTENT_TYPES[chosen])
     response["Content-Disposition"] = f'attachment; filename="{row.file_name(chosen.value)}"'

@@ -98,6 +98,7 @@ def test_the_dossier_shows_the_histories_and_a_masked_bsn(api_client, consultant
     assert client_a.bsn not in response.content.decode()
     assert data["group_assignments"][0]["group"] == "groeien"
     assert data["ladder_measurements"][0]["step"] == 2
+    assert data["ladder_measurements"][0]["target_step"] == 3
     assert data["benefit_periods"][0]["scheme"] == "pw"
 
 
