@@ -3,29 +3,29 @@ through clients.selectors (the pages' scoping), and every response is written to
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from casework.api.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from casework.api.schema import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    ordering,
+    path_id,
+)
 from casework.api.viewsets import ApiViewSet
 from casework.services import record_access
 from clients import selectors
 from clients.models import BenefitPeriod, Client, ClientGroup, LadderStep
 from clients.serializers import BsnSearchSerializer, ClientDetailSerializer, ClientSerializer
 
-CLIENT_ID = OpenApiParameter(
-    "id", int, OpenApiParameter.PATH, description="Id of the client (cliënt)."
-)
-ORDERING = OpenApiParameter(
-    "ordering",
-    str,
-    description=(
-        "Sort by last_name, first_name, date_of_birth, created_at or current_step (ladder step); "
-        "a leading '-' sorts descending, a comma separates several. Default: by name."
-    ),
+CLIENT_ID = path_id("client (cliënt)")
+ORDERING = ordering(
+    "last_name, first_name, date_of_birth, created_at or current_step (ladder step)", "by name"
 )
 
 
@@ -131,7 +131,7 @@ class ClientViewSet(ApiViewSet[Client]):
     def retrieve(self, request: Request, pk: str) -> Response:
         client = selectors.get_client_for_user(self.user, int(pk))
         record_access(
-            request=self.django_request, client_ids=[client.pk], view="api:clients-detail"
+            request=self.django_request, client_ids=[client.pk], view="api:clients-retrieve"
         )
         return Response(self.get_serializer(client).data)
 

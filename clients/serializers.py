@@ -60,28 +60,142 @@ class ClientSerializer(serializers.ModelSerializer[Client]):
 
 
 class BenefitPeriodSerializer(serializers.ModelSerializer[BenefitPeriod]):
+    """A period on benefit (uitkering): the start is instroom, the end uitstroom with a reason.
+    In the dossier and in /api/v1/benefit-periods/."""
+
+    client = serializers.IntegerField(
+        source="client_id", read_only=True, help_text="Id of the client."
+    )
+    scheme = serializers.CharField(
+        read_only=True,
+        help_text="The benefit scheme (regeling): `pw`, `ioaw`, `ioaz` or `bbz`.",
+    )
+    start_date = serializers.DateField(read_only=True, help_text="First day on benefit (instroom).")
+    end_date = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="Last day on benefit (uitstroom); null while the period is open.",
+    )
+    end_reason = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "Why the benefit ended (uitstroomreden): `work`, `own_business`, `study`, `moved` or "
+            "`other`; empty while the period is open."
+        ),
+    )
+    partner = serializers.IntegerField(
+        source="partner_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Client id of the partner on the same benefit; null without one.",
+    )
+
     class Meta:
         model = BenefitPeriod
-        fields = ["id", "scheme", "start_date", "end_date", "end_reason", "partner"]
+        fields = ["id", "client", "scheme", "start_date", "end_date", "end_reason", "partner"]
         read_only_fields = fields
 
 
 class ClientGroupAssignmentSerializer(serializers.ModelSerializer[ClientGroupAssignment]):
-    group = serializers.CharField(source="group.code", read_only=True)
+    """A period in a client group (klantgroep). In the dossier and in /api/v1/group-assignments/
+    (read-only: the klantgroep changes by completing a conversation)."""
+
+    client = serializers.IntegerField(
+        source="client_id", read_only=True, help_text="Id of the client."
+    )
+    group = serializers.CharField(
+        source="group.code",
+        read_only=True,
+        help_text="Code of the client group (klantgroep), e.g. `groeien`.",
+    )
+    group_name = serializers.CharField(
+        source="group.name", read_only=True, help_text="Name of the client group."
+    )
+    start_date = serializers.DateField(read_only=True, help_text="First day in the group.")
+    end_date = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="Last day in the group; null for the current group.",
+    )
+    reason = serializers.CharField(read_only=True, help_text="Why this group was chosen.")
+    chosen_by_client = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether the group was chosen together with the client.",
+    )
+    assigned_by = serializers.IntegerField(
+        source="assigned_by_id",
+        read_only=True,
+        allow_null=True,
+        help_text="User id of who recorded the assignment; null when unknown.",
+    )
+    conversation = serializers.IntegerField(
+        source="conversation_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the conversation (gesprek) it was decided in; null without one.",
+    )
 
     class Meta:
         model = ClientGroupAssignment
-        fields = ["id", "group", "start_date", "end_date", "reason", "chosen_by_client"]
+        fields = [
+            "id",
+            "client",
+            "group",
+            "group_name",
+            "start_date",
+            "end_date",
+            "reason",
+            "chosen_by_client",
+            "assigned_by",
+            "conversation",
+        ]
         read_only_fields = fields
 
 
 class LadderMeasurementSerializer(serializers.ModelSerializer[LadderMeasurement]):
-    step = serializers.IntegerField(source="step.number", read_only=True)
-    target_step = serializers.IntegerField(source="target_step.number", read_only=True)
+    """A measurement on the participation ladder (participatieladder). In the dossier and in
+    /api/v1/ladder-measurements/."""
+
+    client = serializers.IntegerField(
+        source="client_id", read_only=True, help_text="Id of the client."
+    )
+    measured_on = serializers.DateField(read_only=True, help_text="Day of the measurement.")
+    step = serializers.IntegerField(
+        source="step.number",
+        read_only=True,
+        help_text="The step the client is on (trede), by its number (1-6 by default).",
+    )
+    target_step = serializers.IntegerField(
+        source="target_step.number",
+        read_only=True,
+        help_text="The step aimed for (doeltrede), by its number.",
+    )
+    note = serializers.CharField(read_only=True, help_text="The consultant's note.")
+    measured_by = serializers.IntegerField(
+        source="measured_by_id",
+        read_only=True,
+        allow_null=True,
+        help_text="User id of who measured; null when unknown.",
+    )
+    conversation = serializers.IntegerField(
+        source="conversation_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the conversation (gesprek) it was measured in; null without one.",
+    )
 
     class Meta:
         model = LadderMeasurement
-        fields = ["id", "measured_on", "step", "target_step", "note"]
+        fields = [
+            "id",
+            "client",
+            "measured_on",
+            "step",
+            "target_step",
+            "note",
+            "measured_by",
+            "conversation",
+        ]
         read_only_fields = fields
 
 

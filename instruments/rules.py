@@ -8,11 +8,21 @@ Starting and ending trajecten is case work: `clients.change_client` (consultants
 
 import rules
 
-from casework.rules import is_application_manager, is_manager, is_policy_officer
-
-rules.add_perm(
-    "instruments.view_budget_overview", is_manager | is_policy_officer | is_application_manager
+from casework.rules import (
+    can_see_persons,
+    is_application_manager,
+    is_manager,
+    is_policy_officer,
 )
+
+# The roles that see the budgets (aggregates only).
+can_see_budgets = is_manager | is_policy_officer | is_application_manager
+
+rules.add_perm("instruments.view_budget_overview", can_see_budgets)
+
+# The instrument catalogue holds no person data: read by everyone who starts or reads trajecten
+# and by the roles that see the budgets the instruments are paid from.
+rules.add_perm("instruments.view_catalogue", can_see_persons | can_see_budgets)
 
 # The catalogue and the budgets are policy data, maintained in /beheer/.
 for model in ("instrument", "provider", "budgetline", "budget", "allocation"):

@@ -25,90 +25,45 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
-from collections.abc import Sequence
 from decimal import Decimal
 
-from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.views import permission_required
 
-from casework.models import Team, User
-from casework.rules import can_see_persons, is_manager
+from casework.models import User
+from casework.rules import can_see_persons
 from casework.types import AuthenticatedHttpRequest
-from clients.models import ClientGroup
-from clients.selectors import clients_for_user, may_see_team
+from clients.selectors import clients_for_user
 from clients.workqueue.selectors import on_benefit, team_overview
 from monitoring.charts import bar_chart, format_difference, format_value, line_chart
-from monitoring.indicators import Figure, Indicator, Row, Scope, Theme, Unit
-from monitoring.indicators.base import (
-    THEME_TITLES,
-    hidden_as,
-    ordered_indicators,
-    shared_reads,
-    suppression,
-    trend_quarters,
-)
+from monitoring.indicators import Indicator, Scope, Theme, Unit
+from monitoring.indicators.base import THEME_TITLES, ordered_indicators, trend_quarters
 from monitoring.models import Target
 from monitoring.periods import Period
+from monitoring.scopes import (
+    DashboardFilterForm,
+    Shown,
+    may_see_persons_in,
+    may_show,
+    shown_figure,
+    suppresses,
+    with_own_team,
+)
+from monitoring.selectors import CACHE_SECONDS, compute_figures, is_whole_quarter
 
-# How long the figures of a whole quarter that has ended are kept: they depend only on the
-# histories, so only a correction recorded later (a benefit ended with a date in the past) makes
-# them out of date.
-CACHE_SECONDS = 60 * 60
 # The units of figures summed over the period (counts of people or trajecten, amounts): over part
 # of a quarter they are lower than over a whole one, so not compared with whole quarters.
 SUMMED_UNITS = frozenset({Unit.COUNT, Unit.EURO})
 
 
-class DashboardFilterForm(forms.Form):
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All teams")
-    )
-    group = forms.ModelChoiceField(
-        label=_("Client group"),
-        queryset=ClientGroup.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("All client groups"),
-    )
-
-
-# --- Figures as the viewer may see them -------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Shown:
-    """A figure on the page: `value` is None when there is none or it is suppressed."""
-
-    value: Decimal | int | None
-    text: str
-    suppressed: bool = False
-
-
-def _shown(
-    figure: Figure, indicator: Indicator, *, suppress: bool
-) -> tuple[Shown, list[tuple[str, Shown]]]:
-    """The headline and the rows, hidden by the monitor's rule (suppression: small cells and a
-    cell that would give one away) when `suppress`."""
-    hidden = suppression(figure)
-
-    def shown(value: Figure | Row, suppressed: bool) -> Shown:
-        if suppress and suppressed:
-            return Shown(None, hidden_as(value.people), suppressed=True)
-        return Shown(value.value, format_value(value.value, indicator.unit))
-
-    rows = zip(figure.rows, hidden.rows, strict=True)
-    return shown(figure, hidden.headline), [
-        (row.label, shown(row, suppressed)) for row, suppressed in rows
-    ]
+# --- Comparing figures --------------------------------------------------------------------------
 
 
 class Verdict(enum.StrEnum):
@@ -239,78 +194,9 @@ def dashboard_periods(today: datetime.date, *, to_date: bool) -> list[Period]:
     return trend_quarters(Period.quarter_of(today).previous())
 
 
-def is_whole_quarter(period: Period) -> bool:
-    return period == Period.quarter_of(period.start)
-
-
-def effective_scope(indicator: Indicator, scope: Scope) -> Scope:
-    """The scope without the filters the indicator cannot be split by."""
-    return Scope(
-        team=scope.team if indicator.by_team else None,
-        group=scope.group if indicator.by_group else None,
-    )
-
-
-def _cache_key(indicator: Indicator, period: Period, scope: Scope) -> str:
-    # The language too: a figure's row labels are translated when it is computed.
-    return ":".join(
-        (
-            "monitoring:figure",
-            get_language() or "",
-            indicator.code,
-            period.start.isoformat(),
-            period.end.isoformat(),
-            str(scope.team.pk) if scope.team else "",
-            str(scope.group.pk) if scope.group else "",
-        )
-    )
-
-
-def compute_figures(
-    wanted: Sequence[tuple[Indicator, Sequence[Period]]],
-    scope: Scope,
-    *,
-    today: datetime.date,
-) -> dict[tuple[str, Period], Figure]:
-    """Each indicator for its periods, in its effective scope, within one shared_reads() batch.
-    Figures of whole quarters that have ended are reproducible, so they come from the cache when
-    there (one cache round trip each way); the rest, the current quarter among them, are
-    computed and never cached."""
-    keys = {
-        (indicator.code, period): _cache_key(indicator, period, effective_scope(indicator, scope))
-        for indicator, periods in wanted
-        for period in periods
-        if is_whole_quarter(period) and period.end < today
-    }
-    cached = cache.get_many(keys.values())
-    figures: dict[tuple[str, Period], Figure] = {}
-    fresh: dict[str, Figure] = {}
-    with shared_reads():
-        for indicator, periods in wanted:
-            indicator_scope = effective_scope(indicator, scope)
-            for period in periods:
-                key = keys.get((indicator.code, period))
-                if key is not None and key in cached:
-                    figures[indicator.code, period] = cached[key]
-                    continue
-                figure = indicator.compute(period, indicator_scope)
-                figures[indicator.code, period] = figure
-                if key is not None:
-                    fresh[key] = figure
-    if fresh:
-        cache.set_many(fresh, CACHE_SECONDS)
-    return figures
-
-
 def year_targets(year: int) -> dict[str, Decimal]:
     """The targets set for the year, per indicator code: one query."""
     return dict(Target.objects.filter(year=year).values_list("indicator", "value"))
-
-
-def may_see_persons_in(user: User, scope: Scope) -> bool:
-    """Whether the figure is about people the user may see one by one (a team leader's own
-    team), so small cells need not be hidden."""
-    return scope.team is not None and may_see_team(user, scope.team)
 
 
 def dashboard_sections(*, user: User, scope: Scope, today: datetime.date) -> list[Section]:
@@ -322,11 +208,11 @@ def dashboard_sections(*, user: User, scope: Scope, today: datetime.date) -> lis
     periods = dashboard_periods(today, to_date=may_see_persons_in(user, scope))
     partial = not is_whole_quarter(periods[-1])
     indicators = ordered_indicators()
-    suppressed = {
-        indicator.code: not may_see_persons_in(user, effective_scope(indicator, scope))
-        for indicator in indicators
+    suppressed = {indicator.code: suppresses(user, indicator, scope) for indicator in indicators}
+    withheld = {
+        code: not may_show(periods[-1], suppress=suppress, today=today)
+        for code, suppress in suppressed.items()
     }
-    withheld = {code: partial and suppress for code, suppress in suppressed.items()}
     figures = compute_figures(
         [
             (indicator, periods[:-1] if withheld[indicator.code] else periods)
@@ -340,7 +226,7 @@ def dashboard_sections(*, user: User, scope: Scope, today: datetime.date) -> lis
     for indicator in indicators:
         suppress = suppressed[indicator.code]
         trend = [
-            (period, _shown(figures[indicator.code, period], indicator, suppress=suppress))
+            (period, shown_figure(figures[indicator.code, period], indicator, suppress=suppress))
             for period in periods
             if (indicator.code, period) in figures
         ]
@@ -378,13 +264,10 @@ def consultant_caseloads(user: User) -> QuerySet[User]:
 @permission_required("monitoring.view_dashboard", raise_exception=True)
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    filters = request.GET.copy()
-    if is_manager(user) and user.team_id is not None:
-        # A team leader starts on their own team; "all teams" is an explicit empty choice.
-        filters.setdefault("team", str(user.team_id))
-    form = DashboardFilterForm(filters)
+    # A team leader starts on their own team; "all teams" is an explicit empty choice.
+    form = DashboardFilterForm(with_own_team(user, request.GET))
     form.is_valid()  # an unknown team or group is reported next to its field and ignored
-    scope = Scope(team=form.cleaned_data.get("team"), group=form.cleaned_data.get("group"))
+    scope = form.scope()
     today = timezone.localdate()
     suppressing = not may_see_persons_in(user, scope)
     periods = dashboard_periods(today, to_date=not suppressing)

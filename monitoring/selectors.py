@@ -1,14 +1,32 @@
-"""Aggregate figures. Nothing here returns a person; small cells are suppressed."""
+"""Aggregate figures. Nothing here returns a person; small cells are suppressed where shown
+(monitoring.scopes decides for whom).
+
+The indicators' figures of whole quarters that have ended are reproducible and cached for an hour
+(CACHE_SECONDS, in the cache of CACHE_URL), keyed by indicator, period, scope and language; a
+period that has not ended is never cached. The dashboard and the API read them through
+compute_figures."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
+from collections.abc import Sequence
 
+from django.core.cache import cache
 from django.db.models import Count
+from django.utils.translation import get_language
 
 from casework.models import Team
 from clients.models import ClientGroup, ClientGroupAssignment
-from monitoring.indicators.base import is_small_cell
+from monitoring.indicators import Figure, Indicator, Scope
+from monitoring.indicators.base import is_small_cell, shared_reads
+from monitoring.periods import Period
+from monitoring.scopes import effective_scope
+
+# How long the figures of a whole quarter that has ended are kept: they depend only on the
+# histories, so only a correction recorded later (a benefit ended with a date in the past) makes
+# them out of date.
+CACHE_SECONDS = 60 * 60
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,3 +51,58 @@ def caseload_by_group(*, team: Team | None = None) -> list[Cell]:
         Cell(label=group.name, count=counts.get(group.pk, 0))
         for group in ClientGroup.objects.filter(is_active=True)
     ]
+
+
+def is_whole_quarter(period: Period) -> bool:
+    return period == Period.quarter_of(period.start)
+
+
+def _cache_key(indicator: Indicator, period: Period, scope: Scope) -> str:
+    # The language too: a figure's row labels are translated when it is computed.
+    return ":".join(
+        (
+            "monitoring:figure",
+            get_language() or "",
+            indicator.code,
+            period.start.isoformat(),
+            period.end.isoformat(),
+            str(scope.team.pk) if scope.team else "",
+            str(scope.group.pk) if scope.group else "",
+        )
+    )
+
+
+def compute_figures(
+    wanted: Sequence[tuple[Indicator, Sequence[Period]]],
+    scope: Scope,
+    *,
+    today: datetime.date,
+) -> dict[tuple[str, Period], Figure]:
+    """Each indicator for its periods, in its effective scope, within one shared_reads() batch
+    (only the indicators asked for are computed). Figures of whole quarters that have ended are
+    reproducible, so they come from the cache when there (one cache round trip each way); the
+    rest, the current quarter among them, are computed and never cached."""
+    keys = {
+        (indicator.code, period): _cache_key(indicator, period, effective_scope(indicator, scope))
+        for indicator, periods in wanted
+        for period in periods
+        if is_whole_quarter(period) and period.end < today
+    }
+    cached = cache.get_many(keys.values())
+    figures: dict[tuple[str, Period], Figure] = {}
+    fresh: dict[str, Figure] = {}
+    with shared_reads():
+        for indicator, periods in wanted:
+            indicator_scope = effective_scope(indicator, scope)
+            for period in periods:
+                key = keys.get((indicator.code, period))
+                if key is not None and key in cached:
+                    figures[indicator.code, period] = cached[key]
+                    continue
+                figure = indicator.compute(period, indicator_scope)
+                figures[indicator.code, period] = figure
+                if key is not None:
+                    fresh[key] = figure
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    return figures

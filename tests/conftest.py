@@ -4,10 +4,16 @@ of team A, a consultant of team B, a policy officer and an application manager."
 import os
 
 import pytest
+from rest_framework.test import APIClient
 
 from casework.models import Role
 from tests.casework.factories import TeamFactory, UserFactory
 from tests.clients.factories import ClientFactory
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
 
 
 @pytest.fixture

@@ -321,7 +321,11 @@ def _check_complete(conversation: Conversation, *, current: ClientGroupAssignmen
             current_group_id
         ):
             need("group_still_right", _("A new client group means the group is no longer right."))
-        reviews = {r.agreement_id: r for r in conversation.agreement_reviews.all()}
+        # Read afresh: _save() has just replaced the reviews, and a list the page prefetched
+        # with the draft would be stale.
+        reviews = {
+            r.agreement_id: r for r in AgreementReview.objects.filter(conversation=conversation)
+        }
         for agreement in selectors.agreements_to_review(conversation.client, conversation):
             review = reviews.get(agreement.pk)
             if review is None:

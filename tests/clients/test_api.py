@@ -3,9 +3,9 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from casework.api.tokens import create_api_token
 from casework.models import AccessLog
 from clients.models import ClientGroup, LadderStep, OutflowReason
+from tests.api import as_user, ids, with_token
 from tests.clients.factories import (
     BenefitPeriodFactory,
     ClientFactory,
@@ -21,26 +21,6 @@ SEARCH = "/api/v1/clients/search/"
 
 def detail(client):
     return f"{CLIENTS}{client.pk}/"
-
-
-@pytest.fixture
-def api_client():
-    return APIClient()
-
-
-def as_user(api_client, user):
-    api_client.force_authenticate(user)
-    return api_client
-
-
-def with_token(api_client, user):
-    _api_token, token = create_api_token(user=user, name="test")
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    return api_client
-
-
-def ids(response):
-    return [row["id"] for row in response.json()["results"]]
 
 
 def test_anonymous_calls_are_401(api_client, client_a):
@@ -126,7 +106,7 @@ def test_the_dossier_is_logged(api_client, consultant_a, client_a):
     assert (row.user_id, row.client_id, row.view) == (
         consultant_a.pk,
         client_a.pk,
-        "api:clients-detail",
+        "api:clients-retrieve",
     )
 
 
@@ -256,6 +236,20 @@ def test_the_schema_is_valid_openapi(client, consultant_a):
         "404",
     }
     assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_the_schema_is_english_unless_asked_otherwise(client, consultant_a):
+    client.force_login(consultant_a)
+    client.cookies["django_language"] = "nl"
+    accept = "application/vnd.oai.openapi+json"
+
+    def title(response):
+        field = response.json()["components"]["schemas"]["ClientDetail"]["properties"]["last_name"]
+        return field.get("title")
+
+    # In English the title is the field name's, so the schema leaves it out.
+    assert title(client.get("/api/schema/", HTTP_ACCEPT=accept)) is None
+    assert title(client.get("/api/schema/?lang=nl", HTTP_ACCEPT=accept)) == "Achternaam"
 
 
 def test_the_schema_and_docs_need_authentication(client, consultant_a):

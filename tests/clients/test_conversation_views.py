@@ -375,6 +375,30 @@ def test_a_draft_is_continued_and_completed(client, consultant_a, client_a):
     assert ClientGroupAssignment.objects.filter(client=client_a).count() == 1
 
 
+def test_a_progress_draft_with_reviews_is_completed(client, consultant_a, client_a):
+    agreement = AgreementFactory(plan=PlanFactory(client=client_a))
+    client.force_login(consultant_a)
+    data = base(
+        consultant_a,
+        wellbeing="Minder stress.",
+        living_situation="Stabiel.",
+        group_still_right="True",
+        ladder_step=LadderStep.objects.get(number=3).pk,
+        ladder_target=LadderStep.objects.get(number=4).pk,
+    )
+    # The draft has no review yet: completing adds it.
+    client.post(create_url(client_a, ConversationKind.PROGRESS), {**data, "action": "draft"})
+    draft = Conversation.objects.get()
+    assert draft.status == ConversationStatus.DRAFT
+
+    response = client.post(update_url(draft), {**data, f"review_{agreement.pk}": "done"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    agreement.refresh_from_db()
+    assert draft.is_completed
+    assert agreement.status == AgreementStatus.DONE
+
+
 def test_a_completed_conversation_cannot_be_edited(client, consultant_a, client_a):
     completed = ConversationFactory(client=client_a, consultant=consultant_a, completed=True)
     client.force_login(consultant_a)

@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from casework.models import Role
 from clients.bsn import check_digit
 from clients.import_services import import_clients
 from clients.imports import HEADERS, validate_table
 from clients.models import BenefitPeriod, Client, ClientGroupAssignment, LadderMeasurement
-from tests.casework.factories import TeamFactory
+from tests.casework.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,18 @@ def import_bsns() -> Iterator[str]:
 BSNS = list(itertools.islice(import_bsns(), 60))
 
 
+# The application manager every import by the command is recorded by (--user).
+IMPORTER = "beheerder"
+
+
 @pytest.fixture(autouse=True)
 def team():
     return TeamFactory(name="Team Noord")
+
+
+@pytest.fixture(autouse=True)
+def importer():
+    return UserFactory(username=IMPORTER, role=Role.ADMIN, team=None)
 
 
 def row(number: int = 0, **overrides: object) -> dict[str, object]:
@@ -84,9 +94,10 @@ def write_xlsx(path: Path, *rows: dict[str, object]) -> Path:
     return path
 
 
-def run(*args: str) -> str:
+def run(*args: str, user: str | None = IMPORTER) -> str:
     out = io.StringIO()
-    call_command("import_clients", *args, stdout=out)
+    user_option = [] if user is None else ["--user", user]
+    call_command("import_clients", *args, *user_option, stdout=out)
     return out.getvalue()
 
 
@@ -132,6 +143,40 @@ def test_good_csv_imports_clients_with_their_history(tmp_path, team):
     assert BenefitPeriod.objects.count() == 2
     assert ClientGroupAssignment.objects.count() == 2
     assert LadderMeasurement.objects.count() == 2
+
+
+def test_the_command_records_who_imported(tmp_path, importer):
+    run(str(write_csv(tmp_path / "klanten.csv", row(0), row(1))))
+    # The audit trail names the application manager, as the upload page names the logged-in user.
+    assert {a.assigned_by for a in ClientGroupAssignment.objects.all()} == {importer}
+    assert {m.measured_by for m in LadderMeasurement.objects.all()} == {importer}
+
+
+@pytest.mark.parametrize("option", ["--dry-run", "--only-valid", None])
+def test_the_command_needs_a_user(tmp_path, option):
+    path = write_csv(tmp_path / "klanten.csv", row(0))
+    with pytest.raises(CommandError, match="--user"):
+        run(*filter(None, [str(path), option]), user=None)
+    assert not Client.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        None,  # nobody by that name
+        {"role": Role.ADMIN, "team": None, "is_active": False},
+        {"role": Role.CONSULTANT},
+        {"role": Role.POLICY, "team": None},
+    ],
+    ids=["unknown", "inactive", "consultant", "policy-officer"],
+)
+def test_the_command_refuses_a_user_who_may_not_import(tmp_path, user):
+    if user is not None:
+        UserFactory(username="oud", **user)
+    path = write_csv(tmp_path / "klanten.csv", row(0))
+    with pytest.raises(CommandError, match="oud"):
+        run(str(path), user="oud")
+    assert not Client.objects.exists()
 
 
 def test_semicolon_csv_and_eight_digit_bsn(tmp_path):
@@ -242,7 +287,7 @@ def test_report_names_row_and_column(tmp_path):
     path = write_csv(tmp_path / "klanten.csv", row(0), row(1, team="Team Nergens"))
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_clients", str(path), stdout=out)
+        call_command("import_clients", str(path), "--user", IMPORTER, stdout=out)
     report = out.getvalue()
     assert "3" in report
     assert "team" in report
@@ -320,7 +365,7 @@ def test_service_writes_nothing_for_an_invalid_file_unless_only_valid():
 
 def test_template_has_the_headers_and_imports_once_filled(tmp_path):
     path = tmp_path / "sjabloon.xlsx"
-    run("--template", str(path))
+    run("--template", str(path), user=None)  # writing the template needs no user
     workbook = load_workbook(path)
     sheet = workbook.worksheets[0]
     assert [cell.value for cell in sheet[1]] == list(HEADERS)

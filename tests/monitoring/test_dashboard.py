@@ -5,12 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from casework.models import Role
-from clients.models import BenefitPeriod, ClientGroup, ClientGroupAssignment, QueueSnapshot
+from clients.models import BenefitPeriod, ClientGroup, QueueSnapshot
 from monitoring.charts import MINUS
 from monitoring.dashboard_views import (
     CACHE_SECONDS,
@@ -19,8 +18,7 @@ from monitoring.dashboard_views import (
     dashboard_periods,
     dashboard_sections,
 )
-from monitoring.indicators import REGISTRY, Figure, Row, Scope, Theme, Unit
-from monitoring.indicators.base import register
+from monitoring.indicators import REGISTRY, Scope
 from monitoring.models import Target
 from monitoring.periods import Period
 from tests.casework.factories import TeamFactory, UserFactory
@@ -29,6 +27,7 @@ from tests.clients.factories import (
     ClientFactory,
     ClientGroupAssignmentFactory,
 )
+from tests.monitoring.fake_indicators import CALLS, SHARES
 
 pytestmark = pytest.mark.django_db
 
@@ -56,76 +55,6 @@ def english(client, settings):
 
 
 # --- Test indicators ----------------------------------------------------------------------------
-
-
-def on_benefit(period: Period, scope: Scope) -> Figure:
-    """Clients on benefit at the period's end, per team: one query."""
-    end = period.end
-    clients = BenefitPeriod.objects.filter(start_date__lte=end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=end)
-    )
-    if scope.team is not None:
-        clients = clients.filter(client__team=scope.team)
-    if scope.group is not None:
-        clients = clients.filter(
-            Exists(
-                ClientGroupAssignment.objects.filter(
-                    client=OuterRef("client"), group=scope.group, start_date__lte=end
-                ).filter(Q(end_date__isnull=True) | Q(end_date__gte=end))
-            )
-        )
-    per_team = clients.values("client__team__name").annotate(n=Count("client", distinct=True))
-    rows = tuple(Row(row["client__team__name"], row["n"], row["n"]) for row in per_team)
-    total = sum(row.value for row in rows)
-    return Figure(total, total, rows)
-
-
-SHARES: dict[datetime.date, tuple[Decimal | None, int]] = {}
-SCOPES: list[Scope] = []
-
-
-def share_of_something(period: Period, scope: Scope) -> Figure:
-    """Values set by the test per quarter start; records the scopes it was asked for."""
-    SCOPES.append(scope)
-    value, people = SHARES.get(period.start, (None, 0))
-    return Figure(value, people)
-
-
-@pytest.fixture
-def registry():
-    """Only the test indicators, for exact values and a fixed query count; the real registry
-    afterwards."""
-    saved = dict(REGISTRY)
-    REGISTRY.clear()
-    SHARES.clear()
-    SCOPES.clear()
-    register(
-        code="test_on_benefit",
-        name="Clients on benefit (test)",
-        theme=Theme.CASELOAD,
-        unit=Unit.COUNT,
-        numerator="Clients on benefit at the period's end.",
-        denominator="",
-        population="All clients.",
-        period="The last day of the period.",
-        breakdown="Per team.",
-        higher_is_better=False,
-    )(on_benefit)
-    register(
-        code="test_share",
-        name="A share (test)",
-        theme=Theme.BUDGET,
-        unit=Unit.PERCENT,
-        numerator="Something.",
-        denominator="Everyone.",
-        population="All clients.",
-        period="The period.",
-        higher_is_better=True,
-        by_team=False,
-    )(share_of_something)
-    yield
-    REGISTRY.clear()
-    REGISTRY.update(saved)
 
 
 def on_benefit_from(team, start, end=None, *, count=1, group=None):
@@ -331,7 +260,9 @@ def test_a_figure_not_split_by_team_ignores_the_team_filter(registry, policy_off
     view = view_of(sections, "test_share")
     assert view.not_by_team
     assert not view.not_by_group
-    assert set(SCOPES) == {Scope(team=None, group=groeien)}
+    assert {scope for code, _period, scope in CALLS if code == "test_share"} == {
+        Scope(team=None, group=groeien)
+    }
 
 
 def test_the_year_s_target(registry, policy_officer):

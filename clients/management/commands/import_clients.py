@@ -1,6 +1,7 @@
 """`manage.py import_clients FILE`: import an existing client base from CSV or XLSX.
 
-The column layout is clients.imports.COLUMNS, documented in docs/import.md.
+The column layout is clients.imports.COLUMNS, documented in docs/import.md. `--user` names the
+application manager the import is recorded by, as the upload page records the logged-in user.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.models import User
 from clients.import_services import import_clients
 from clients.imports import UnreadableFileError, parse_file, write_template
 
@@ -22,11 +24,20 @@ class Command(BaseCommand):
         "Import clients with their benefit period, klantgroep and ladder step from a CSV or "
         "XLSX file (layout: docs/import.md). Every row is validated first; nothing is written "
         "when any row has a problem, unless --only-valid is given. Clients whose BSN is already "
-        "known are left as they are."
+        "known are left as they are. --user names the application manager the import is "
+        "recorded by."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help="the CSV or XLSX file to import")
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help=(
+                "username of the application manager who runs the import, recorded as who "
+                "assigned the klantgroep and measured the ladder step; required with a FILE"
+            ),
+        )
         parser.add_argument(
             "--only-valid",
             action="store_true",
@@ -51,6 +62,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("File not found: %(path)s") % {"path": path})
+        user = importing_user(options["user"])
 
         started = time.monotonic()
         try:
@@ -75,7 +87,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Dry run: nothing written."))
             return
 
-        outcome = import_clients(result=result, only_valid=only_valid)
+        outcome = import_clients(result=result, only_valid=only_valid, imported_by=user)
         self.stdout.write(
             _(
                 "%(created)d clients imported, %(existing)d already known and left as they were, "
@@ -88,3 +100,19 @@ class Command(BaseCommand):
                 "seconds": time.monotonic() - started,
             }
         )
+
+
+def importing_user(username: str | None) -> User:
+    """The user the import is recorded by: an active user allowed to import, as on the upload
+    page (clients.import_views)."""
+    if not username:
+        raise CommandError(_("Give --user USERNAME: the application manager who runs the import."))
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(_("Unknown or inactive user: %(username)s") % {"username": username})
+    if not user.has_perm("clients.import_clients"):
+        raise CommandError(
+            _("User %(username)s may not import clients: only an application manager may.")
+            % {"username": username}
+        )
+    return user
