@@ -6,7 +6,7 @@ UV := .local/uv/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint env
+.PHONY: demo test lint audit env
 
 $(UV):
 	$(PYTHON) -m venv .local/uv
@@ -28,3 +28,16 @@ lint: env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy casework clients instruments monitoring demo tools
+
+# Known vulnerabilities in the locked dependencies (every group: the dev tools run in CI too), from
+# PyPI's advisory data. --strict fails on any package that could not be audited, so an unreachable
+# service is an error, never a pass. Ignored ids live in .pip-audit-ignore, each with its reason.
+AUDIT_REQUIREMENTS := .local/audit-requirements.txt
+AUDIT_IGNORES = $(shell awk '!/^[[:space:]]*(\#|$$)/ {print "--ignore-vuln", $$1}' .pip-audit-ignore)
+
+audit: env
+	@awk '!/^[[:space:]]*(#|$$)/ && NF < 2 {print ".pip-audit-ignore:" NR ": " $$1 " has no reason"; bad = 1} END {exit bad}' .pip-audit-ignore
+	$(UV) export --frozen --no-emit-project --all-groups --format requirements-txt --quiet \
+		--output-file $(AUDIT_REQUIREMENTS)
+	$(VENV)/bin/pip-audit --requirement $(AUDIT_REQUIREMENTS) --require-hashes --disable-pip \
+		--strict --progress-spinner off $(AUDIT_IGNORES)

@@ -1,8 +1,13 @@
 """The kernel: users, teams and roles, the access log and service heartbeats."""
 
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,6 +55,11 @@ class User(AbstractUser):
     phone = models.CharField(
         _("work phone"), max_length=20, blank=True, help_text=_("Shown to clients on their plan.")
     )
+    # "Log out everywhere" (casework.sessions.end_all_sessions) sets it; it is part of the
+    # session auth hash, so every session from before it stops being valid.
+    sessions_ended_at = models.DateTimeField(
+        _("all sessions ended at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -57,6 +67,30 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_session_auth_hash(self) -> str:
+        """Django's HMAC of the password, plus the moment all sessions were last ended; without
+        that moment it is Django's own hash, so existing sessions stay valid."""
+        if self.sessions_ended_at is None:
+            return super().get_session_auth_hash()
+        return self._sessions_auth_hash(self.sessions_ended_at, secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterable[str]:
+        """The same with each of SECRET_KEY_FALLBACKS, as Django's."""
+        if self.sessions_ended_at is None:
+            return super().get_session_auth_fallback_hash()
+        ended_at = self.sessions_ended_at
+        return [
+            self._sessions_auth_hash(ended_at, secret=key) for key in settings.SECRET_KEY_FALLBACKS
+        ]
+
+    def _sessions_auth_hash(self, ended_at: datetime, *, secret: str | bytes | None) -> str:
+        return salted_hmac(
+            "casework.models.User.get_session_auth_hash",
+            f"{self.password}|{ended_at.isoformat()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class AccessReason(models.TextChoices):

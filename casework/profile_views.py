@@ -1,7 +1,10 @@
-"""The user's profile page: their personal API tokens (create, shown once; revoke)."""
+"""The user's profile page: their personal API tokens (create, shown once; revoke) and logging
+out everywhere."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.api.tokens import create_api_token, revoke_api_token
 from casework.models import ApiToken
+from casework.sessions import end_all_sessions
 from casework.types import AuthenticatedHttpRequest
 
 
@@ -36,6 +40,8 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "new_token": new_token,
             "tokens": ApiToken.objects.filter(user=request.user),
+            "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
+            "session_max_hours": settings.SESSION_MAX_HOURS,
         },
     )
 
@@ -51,3 +57,14 @@ def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request, _("The API token %(name)s has been revoked.") % {"name": api_token.name}
     )
     return redirect("profile")
+
+
+@require_POST
+def logout_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """End every session of the user, this one too; their API tokens stay as they are."""
+    end_all_sessions(user=request.user)
+    logout(request)
+    messages.success(
+        request, _("You have been logged out everywhere. Your API tokens have not been revoked.")
+    )
+    return redirect("login")

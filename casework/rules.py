@@ -36,3 +36,8 @@ rules.add_perm("casework.add_user", is_application_manager)
 rules.add_perm("casework.change_user", is_application_manager)
 rules.add_perm("casework.view_policysettings", is_application_manager)
 rules.add_perm("casework.change_policysettings", is_application_manager)
+# Log-in security (django-axes' admin in /beheer/): the application manager sees failed and
+# successful log-ins and unlocks an account by deleting its failed attempts.
+for _model in ("accessattempt", "accesslog", "accessfailurelog"):
+    rules.add_perm(f"axes.view_{_model}", is_application_manager)
+rules.add_perm("axes.delete_accessattempt", is_application_manager)

@@ -4,11 +4,13 @@ Defaults are safe for development; `casework.settings_production` hardens them a
 to start without the secrets.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "health_check",
+    "axes",
     "casework",
     "clients",
     "instruments",
@@ -51,10 +54,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "casework.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "casework.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a refused log-in of a locked account into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"
@@ -91,6 +98,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "casework.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every log-in of a locked account before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -130,6 +139,26 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) and referrer policy.
+# Everything comes from our own origin: no inline script or style anywhere (templates, the SVG
+# charts, htmx's indicator styles are switched off in base.html), no eval, no framing. Set here,
+# not only in production, so that development and the tests run under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
 
 # The cache (the dashboard keeps figures of closed quarters there). Without CACHE_URL each process
 # has its own memory cache, enough for `make demo` and the tests; production points it at Redis
@@ -226,8 +255,52 @@ SMALL_CELL_THRESHOLD = env.int("SMALL_CELL_THRESHOLD", default=5)
 # Largest client-import file accepted by the upload page, in bytes.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
+# Uploads.
+# An XLSX import may unpack to at most this much (XML compresses about tenfold): no zip bombs.
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=10 * IMPORT_MAX_BYTES)
+# An accepted import file (BSNs and all) stays in memory, never in a temporary file on disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
+# The request body apart from files (forms, API JSON): Django's default, stated. The limit on the
+# whole request, files included, belongs in the reverse proxy (client_max_body_size).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# The only upload is the client import: one file a request.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+
 # E-mail: notifications of newly overdue work go out by e-mail only when this is switched on.
 NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=False)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casework@localhost")
+
+# Access: brute-force protection and session expiry.
+# django-axes. A municipality's staff share a few office and VPN addresses, so locking by IP
+# address would lock out whole teams, and locking by username + IP would let an attacker go on
+# from another address: an account is locked by its username alone. The same happens for a
+# username that does not exist, so the lock-out reveals nothing about which accounts exist.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the IP address among the lock-out parameters, against attackers who rotate
+# user agents or cookies; those are no part of the lock here, so rotating them gains nothing, and
+# an IP lock would lock out every colleague behind the same address (see above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# No start-up banner, and log lines name only the (masked) lock-out parameters; the attempts
+# with address and user agent are in the database, for the application manager.
+AXES_VERBOSE = False
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lock-out do not extend it: the cool-off runs from the moment of locking, as
+# the message on the log-in page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The log-in page itself, with the Dutch message, as 429 Too Many Requests (casework.lockout).
+AXES_LOCKOUT_CALLABLE = "casework.lockout.lockout_response"
+
+# Sessions end after SESSION_IDLE_MINUTES without activity and SESSION_MAX_HOURS after log-in,
+# whatever the activity (casework.middleware.SessionExpiryMiddleware). The database row and the
+# cookie expire after the idle time; activity renews them at most once per
+# SESSION_ACTIVITY_RESOLUTION_SECONDS, not on every request (SESSION_SAVE_EVERY_REQUEST would
+# write the session on every request), so the idle time is measured to that resolution.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60

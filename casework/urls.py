@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("casework.api.urls")),
     path("profiel/", profile_views.profile, name="profile"),
     path("profiel/tokens/<int:pk>/intrekken/", profile_views.token_revoke, name="token-revoke"),
+    path("profiel/overal-uitloggen/", profile_views.logout_everywhere, name="logout-everywhere"),
     path(
         "inloggen/",
         auth_views.LoginView.as_view(

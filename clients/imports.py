@@ -10,14 +10,18 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -135,6 +139,35 @@ class ReferenceData:
 # Reading
 
 
+def _not_text_message() -> str:
+    return _(
+        "This is not a CSV file: it is not text in UTF-8 or Windows-1252. Save the file in Excel "
+        "as CSV, or choose the XLSX file."
+    )
+
+
+# Control characters other than tab, line feed and carriage return: not in any CSV a person made.
+_BINARY_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# What [Content_Types].xml of an Excel workbook (.xlsx, no macros) declares for its workbook part.
+_XLSX_WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+# What openpyxl raises for a zip that is damaged or not quite a workbook: bad zip data, missing
+# or broken parts, XML that does not parse (ParseError is a SyntaxError), values out of range.
+_XLSX_ERRORS = (
+    BadZipFile,
+    InvalidFileException,
+    KeyError,
+    OSError,
+    EOFError,
+    ValueError,
+    TypeError,
+    IndexError,
+    SyntaxError,
+    zlib.error,
+)
+
+
 def read_table(stream: IO[bytes], filename: str) -> list[list[object]]:
     """The rows of a CSV or XLSX file, header first; the kind is told by the file name."""
     if filename.lower().endswith(".xlsx"):
@@ -143,28 +176,65 @@ def read_table(stream: IO[bytes], filename: str) -> list[list[object]]:
 
 
 def read_csv(stream: IO[bytes]) -> list[list[object]]:
-    """UTF-8 (with or without BOM), comma or semicolon separated (Dutch Excel writes `;`)."""
+    """UTF-8 (with or without BOM) or Windows-1252, comma or semicolon separated (Dutch Excel
+    writes `;`). Text only: a file with control characters (NUL, ...) is binary, whatever its
+    name says."""
     data = stream.read()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252")  # what Excel writes for "CSV (gescheiden door ...)"
+        try:
+            text = data.decode("cp1252")  # what Excel writes for "CSV (gescheiden door ...)"
+        except UnicodeDecodeError as error:
+            raise UnreadableFileError(_not_text_message()) from error
+    if _BINARY_CHARACTERS.search(text):
+        raise UnreadableFileError(_not_text_message())
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as error:  # e.g. a field longer than the csv module allows
+        raise UnreadableFileError(_("This is not a readable CSV file.")) from error
+
+
+def check_xlsx(stream: IO[bytes], *, max_unpacked_bytes: int) -> None:
+    """UnreadableFileError unless the file is a zip holding an Excel workbook (by its OOXML
+    content types) that unpacks to at most max_unpacked_bytes (no zip bombs)."""
+    not_a_workbook = _(
+        'This is not an Excel workbook (XLSX). Save the file in Excel as "Excel Workbook" '
+        "(.xlsx) or as CSV."
+    )
+    try:
+        with ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > max_unpacked_bytes:
+                raise UnreadableFileError(
+                    _("The workbook is too large when unpacked (more than %(limit)s).")
+                    % {"limit": filesizeformat(max_unpacked_bytes)}
+                )
+            with archive.open("[Content_Types].xml") as types:
+                content_types = types.read(max_unpacked_bytes)
+    except (BadZipFile, KeyError, OSError, EOFError, zlib.error) as error:
+        raise UnreadableFileError(not_a_workbook) from error
+    finally:
+        stream.seek(0)
+    if _XLSX_WORKBOOK_TYPE.encode() not in content_types:
+        raise UnreadableFileError(not_a_workbook)
 
 
 def read_xlsx(stream: IO[bytes]) -> list[list[object]]:
     """The first sheet's values (dates as dates, numbers as numbers)."""
+    check_xlsx(stream, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        try:
+            # Read-only mode parses the sheet while iterating: its errors are caught here too.
+            sheet = workbook.worksheets[0]
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except _XLSX_ERRORS as error:
         raise UnreadableFileError(_("This is not a readable XLSX file.")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def write_template(target: str | Path | IO[bytes]) -> None:

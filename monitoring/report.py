@@ -16,7 +16,6 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -444,11 +443,6 @@ def summarise(
 # Outputs -----------------------------------------------------------------------------------------
 
 
-def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> NoReturn:
-    """The document is self-contained: refuse every external resource."""
-    raise ValueError(f"The monitor loads no external resources ({url[:50]}).")
-
-
 @dataclasses.dataclass(frozen=True)
 class BudgetTableRow:
     label: str
@@ -504,10 +498,9 @@ def render_pdf(monitor: Monitor) -> bytes:
     """A tagged PDF (PDF/UA), so screen readers can read it too."""
     # Imported here: importing WeasyPrint parses its stylesheets (slow), which only the worker
     # that builds a monitor needs.
-    from weasyprint import HTML
+    from casework.pdf import html_to_pdf
 
-    html = render_html(monitor)
-    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(pdf_variant="pdf/ua-1")
+    return html_to_pdf(render_html(monitor))
 
 
 Cell = Number | str | None

@@ -8,7 +8,7 @@ reads that better.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
@@ -43,16 +43,10 @@ def render_plan_html(*, client: Client, plan: Plan, contact: User) -> str:
     )
 
 
-def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> NoReturn:
-    """The document is self-contained: refuse every external resource."""
-    raise ValueError(f"The plan document loads no external resources ({url[:50]}).")
-
-
 def render_plan_pdf(*, client: Client, plan: Plan, contact: User) -> bytes:
     """The plan as a tagged PDF (PDF/UA), so screen readers can read it too."""
     # Imported here: importing WeasyPrint parses its stylesheets (slow, and logged), which only
     # this view needs, not every process that loads the URLconf (manage.py check, workers).
-    from weasyprint import HTML
+    from casework.pdf import html_to_pdf
 
-    html = render_plan_html(client=client, plan=plan, contact=contact)
-    return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(pdf_variant="pdf/ua-1")
+    return html_to_pdf(render_plan_html(client=client, plan=plan, contact=contact))

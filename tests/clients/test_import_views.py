@@ -2,11 +2,12 @@
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from clients.imports import HEADERS
 from clients.models import Client, ClientGroupAssignment
@@ -147,3 +148,117 @@ def test_unreadable_xlsx_is_refused_next_to_the_field(client, application_manage
     response = post(client, upload)
     assert response.context["form"].has_error("file")
     assert 'id="id_file-errors"' in response.content.decode()
+
+
+def zip_bytes(**members: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def xlsx_bytes(*rows: dict[str, object]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for values in table(*rows):
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("clienten.xlsx", PNG),
+        ("clienten.xlsx", zip_bytes(**{"readme.txt": b"hello"})),
+        (  # a Word document: OOXML, but no workbook
+            "clienten.xlsx",
+            zip_bytes(
+                **{
+                    "[Content_Types].xml": b'<Types><Override PartName="/word/document.xml" '
+                    b'ContentType="application/vnd.openxmlformats-officedocument.'
+                    b'wordprocessingml.document.main+xml"/></Types>'
+                }
+            ),
+        ),
+        (  # says it is a workbook, but the parts are missing or broken
+            "clienten.xlsx",
+            zip_bytes(
+                **{
+                    "[Content_Types].xml": b"application/vnd.openxmlformats-officedocument."
+                    b"spreadsheetml.sheet.main+xml",
+                    "xl/workbook.xml": b"<not xml",
+                }
+            ),
+        ),
+        ("clienten.csv", PNG),
+        ("clienten.csv", b"bsn,voornaam\n123\x00,Anna\n"),
+        ("clienten.csv", b"bsn;voornaam\n\x81\x8d\x8f\x90\x9d;\xff\xfe\n"),
+    ],
+    ids=[
+        "png as xlsx",
+        "zip that is not an xlsx",
+        "docx as xlsx",
+        "broken xlsx",
+        "png as csv",
+        "nul byte in csv",
+        "undecodable csv",
+    ],
+)
+def test_a_file_whose_content_is_not_what_its_name_says_is_refused(
+    client, application_manager, name, content
+):
+    client.force_login(application_manager)
+    response = post(client, SimpleUploadedFile(name, content), action="import")
+    assert response.status_code == 200
+    assert response.templates[0].name == "clients/imports/upload.html"
+    assert response.context["form"].has_error("file")
+    html = response.content.decode()
+    assert 'id="id_file-errors"' in html
+    assert 'id="error-summary"' in html
+    assert not Client.objects.exists()
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(client, application_manager, settings):
+    content = xlsx_bytes(row(0))
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    settings.IMPORT_MAX_UNPACKED_BYTES = unpacked - 1
+    client.force_login(application_manager)
+    response = post(client, SimpleUploadedFile("clienten.xlsx", content), action="import")
+    assert response.context["form"].has_error("file")
+    assert not Client.objects.exists()
+
+    settings.IMPORT_MAX_UNPACKED_BYTES = unpacked
+    response = post(client, SimpleUploadedFile("clienten.xlsx", content), action="import")
+    assert response.templates[0].name == "clients/imports/done.html"
+    assert Client.objects.count() == 1
+
+
+def test_a_cp1252_csv_from_dutch_excel_is_still_read(client, application_manager):
+    client.force_login(application_manager)
+    text = io.StringIO()
+    csv.writer(text, delimiter=";").writerows(table(row(0, achternaam="Pérez")))
+    upload = SimpleUploadedFile("clienten.csv", text.getvalue().encode("cp1252"))
+    response = post(client, upload, action="import")
+    assert response.templates[0].name == "clients/imports/done.html"
+    assert Client.objects.get().last_name == "Pérez"
+
+
+def test_more_than_one_file_in_a_request_is_refused(client, application_manager):
+    client.force_login(application_manager)
+    response = client.post(
+        URL,
+        {
+            "file": SimpleUploadedFile("clienten.csv", b"a"),
+            "other": SimpleUploadedFile("andere.csv", b"b"),
+        },
+    )
+    assert response.status_code == 400
+    assert not Client.objects.exists()

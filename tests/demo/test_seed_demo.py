@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Q
+from django.test import RequestFactory
 
 from casework.models import JobTitle, Role, Team, User
 from clients.bsn import passes_elfproef
@@ -250,13 +251,18 @@ def test_histories_are_plausible():
     assert mean_step("matchen") > mean_step("groeien") > mean_step("zorgen")
 
 
+def sign_in(username):
+    # django-axes needs the request of a log-in.
+    return authenticate(RequestFactory().post("/inloggen/"), username=username, password="demo")
+
+
 def test_demo_users_can_sign_in_with_their_roles():
     seed()
 
-    consultant = authenticate(username="consulent", password="demo")
-    manager = authenticate(username="teamleider", password="demo")
-    policy = authenticate(username="beleid", password="demo")
-    admin = authenticate(username="beheer", password="demo")
+    consultant = sign_in("consulent")
+    manager = sign_in("teamleider")
+    policy = sign_in("beleid")
+    admin = sign_in("beheer")
     assert consultant.role == Role.CONSULTANT
     assert consultant.job_title == JobTitle.WORK_COACH
     assert manager.role == Role.MANAGER
