@@ -38,20 +38,21 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from casework.models import Role, Team, User  # noqa: E402
-from clients.bsn import check_digit  # noqa: E402
+from clients.bsn import bsn_digest, check_digit  # noqa: E402
 from clients.imports import HEADERS  # noqa: E402
 from clients.models import Client  # noqa: E402
 
 
 def new_bsns(count: int) -> list[str]:
     """`count` valid BSNs that no client has yet."""
-    known = set(Client.objects.values_list("bsn", flat=True))
+    # Compared by keyed hash: the BSN column is encrypted.
+    known = set(Client.objects.values_list("bsn_hash", flat=True))
     found: list[str] = []
     number = 60_000_000
     while len(found) < count:
         number += 1
         digit = check_digit(f"{number:08d}")
-        if digit is not None and (bsn := f"{number:08d}{digit}") not in known:
+        if digit is not None and bsn_digest(bsn := f"{number:08d}{digit}") not in known:
             found.append(bsn)
     return found
 

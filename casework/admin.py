@@ -1,9 +1,18 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.models import PolicySettings, Team, User
+from casework.sudo import require_sudo
 
 admin.site.site_header = _("Casework: application management")
 admin.site.site_title = _("Casework application management")
@@ -15,8 +24,27 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class SudoChangeAdmin(admin.ModelAdmin):
+    """Its change form is shown and saved only within SUDO_MINUTES of confirming it is you
+    (casework.sudo)."""
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return require_sudo(request) or super().change_view(
+            request, object_id, form_url, extra_context
+        )
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SudoChangeAdmin, DjangoUserAdmin):
+    """Adding a user, changing one (role, team, rights) and setting their password: in sudo
+    mode."""
+
     list_display = ["username", "first_name", "last_name", "role", "job_title", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
     fieldsets = (
@@ -24,13 +52,69 @@ class UserAdmin(DjangoUserAdmin):
         (_("Role in casework"), {"fields": ("role", "job_title", "team", "phone")}),
     )
 
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return require_sudo(request) or super().add_view(request, form_url, extra_context)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        return require_sudo(request) or super().user_change_password(request, id, form_url)
+
 
 @admin.register(PolicySettings)
-class PolicySettingsAdmin(admin.ModelAdmin):
-    """One row: it can be changed, not added or deleted."""
+class PolicySettingsAdmin(SudoChangeAdmin):
+    """One row: it can be changed, not added or deleted. In sudo mode: the settings decide what
+    the nightly jobs do (retention_years: which files are anonymised)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# --- Resetting two-factor authentication in sudo mode (issue 7; casework.sudo) ---
+# django-otp registers the admins of the authenticator apps and recovery codes (keeping their
+# secrets hidden: OTP_ADMIN_HIDE_SENSITIVE_DATA); these are the same, but deleting a user's devices
+# (which resets their two-factor authentication) asks for sudo mode, one at a time and in bulk.
+
+
+@admin.action(
+    permissions=["delete"],
+    description=django_delete_selected.short_description,  # type: ignore[attr-defined]
+)
+def delete_selected(
+    modeladmin: "admin.ModelAdmin[Any]", request: HttpRequest, queryset: "QuerySet[Any]"
+) -> HttpResponse | None:
+    """Django's "delete selected" action, in sudo mode. Named like it, so that it takes its
+    place."""
+    return require_sudo(request) or django_delete_selected(modeladmin, request, queryset)
+
+
+class SudoDeleteAdmin(admin.ModelAdmin):
+    actions = [delete_selected]
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return require_sudo(request) or super().delete_view(request, object_id, extra_context)
+
+
+# Imported above, django-otp's admin modules have registered theirs: replaced.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class SudoTOTPDeviceAdmin(SudoDeleteAdmin, TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class SudoStaticDeviceAdmin(SudoDeleteAdmin, StaticDeviceAdmin):
+    pass
+
+
+# --- end two-factor authentication ---

@@ -1,5 +1,6 @@
 """The navigation of the base layout, per role."""
 
+import rules
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +28,14 @@ def navigation(request: HttpRequest) -> dict:
     if user.role == Role.ADMIN:
         items.append((_("Policy settings"), reverse("admin:index")))
         items.append((_("Import clients"), reverse("clients:import")))
+    # The privacy pages (clients.privacy), for whoever holds their permissions. Asked of rules'
+    # own permission set: user.has_perm would first run ModelBackend's permission queries.
+    for label, permission, url_name in (
+        (_("Access log"), "clients.view_access_log", "privacy:access-log"),
+        (_("Subject access request"), "clients.subject_access", "privacy:subject-access"),
+    ):
+        if rules.has_perm(permission, user):
+            items.append((label, reverse(url_name)))
     unread = unread_notification_count(user)  # one COUNT on notification_unread_idx
     items.append(
         (

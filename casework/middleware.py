@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseRedirectBase
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from casework.sessions import record_activity, session_expired
+from casework.two_factor import TWO_FACTOR_PENDING, has_two_factor, is_verified
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -63,3 +66,68 @@ class SessionExpiryMiddleware:
         elif SESSION_KEY in request.session:
             record_activity(request.session)
         return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """A session whose user logged in with a password but has not given the second factor yet
+    (django-otp's request.user.is_verified()) gets only the log-in, code and set-up pages: a user
+    with an authenticator app is sent to the code page, and where TWO_FACTOR_REQUIRED is on a user
+    without one to the set-up page. An htmx request gets HX-Redirect, the API a JSON 403; API
+    tokens are not sessions and are not affected (a token is created on the profile page, so
+    from a session that passed this)."""
+
+    # What works before the second factor. Static files never get here (WhiteNoise serves them).
+    ALLOWED_VIEWS = frozenset(
+        {
+            "login",
+            "logout",
+            "login-verify",
+            "two-factor-setup",
+            "set_language",
+            "health",
+            "health-celery",
+        }
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or is_verified(request):
+            return None
+        if not (settings.TWO_FACTOR_REQUIRED or request.session.get(TWO_FACTOR_PENDING)):
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name in self.ALLOWED_VIEWS:
+            return None
+        scheme = request.headers.get("Authorization", "").split(maxsplit=1)[:1]
+        if "api" in match.namespaces and [word.lower() for word in scheme] == ["token"]:
+            # An API token (casework.api.authentication): DRF authenticates the call by it, or
+            # refuses it, and never falls back to the session.
+            return None
+        if has_two_factor(user):
+            step = "login-verify"
+        elif settings.TWO_FACTOR_REQUIRED:
+            step = "two-factor-setup"
+        else:  # the app was removed since log-in (in /beheer/): nothing to ask for any more
+            del request.session[TWO_FACTOR_PENDING]
+            return None
+        if "api" in match.namespaces:
+            return JsonResponse(
+                {"detail": _("Log in with two-factor authentication to use the API.")},
+                status=403,
+            )
+        htmx = getattr(request, "htmx", None)
+        if htmx:
+            # Back to the page the part belongs to afterwards, not to the part.
+            page = htmx.current_url_abs_path or request.get_full_path()
+            return HttpResponseClientRedirect(redirect_to_login(page, reverse(step)).url)
+        if request.method in ("GET", "HEAD"):
+            return redirect_to_login(request.get_full_path(), reverse(step))
+        return redirect(step)

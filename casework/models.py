@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -95,6 +96,8 @@ class User(AbstractUser):
 
 class AccessReason(models.TextChoices):
     CASEWORK = "casework", _("Case handling")
+    SUBJECT_ACCESS = "subject_access", _("Subject access request")
+    AUDIT = "audit", _("Access log audit")
 
 
 class AccessLog(models.Model):
@@ -155,6 +158,12 @@ class PolicySettings(models.Model):
     )
     matching_min_ladder_step = models.PositiveSmallIntegerField(
         _("vacancy matching proposes clients from ladder step"), default=4
+    )
+    # The Archiefwet selection list keeps a client file 10 years after the last benefit ends.
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep personal data for (years after the last benefit ends)"),
+        default=10,
+        validators=[MinValueValidator(1)],
     )
 
     class Meta:

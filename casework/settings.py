@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "health_check",
     "axes",
+    # Two-factor authentication (casework.two_factor): TOTP apps, recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "casework",
     "clients",
     "instruments",
@@ -54,10 +58,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed two-factor authentication.
+    "django_otp.middleware.OTPMiddleware",
     "casework.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "casework.middleware.SessionExpiryMiddleware",
+    # After the session checks and django-htmx: a session without its second factor goes to the
+    # code or set-up page (casework.middleware.TwoFactorMiddleware).
+    "casework.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a refused log-in of a locked account into its page.
@@ -189,9 +198,19 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE  # crontab hours below are Amsterdam time
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "casework.tasks.heartbeat", "schedule": 60.0},
+    "clear-expired-sessions": {
+        "task": "casework.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "record-work-queue": {
         "task": "clients.tasks.record_work_queue",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Retention (clients.retention): anonymise the clients whose retention period has ended, at
+    # night when nobody works in the dossiers, well before the monitor and work queue runs.
+    "anonymise-expired-clients": {
+        "task": "clients.tasks.anonymise_expired_clients",
+        "schedule": crontab(hour=3, minute=15),
     },
     # The periodic monitor of the last quarter (and in January-March of the last year). Daily by
     # default, so a run missed or failed is made up the next day; a monitor that is done is left
@@ -204,15 +223,46 @@ CELERY_BEAT_SCHEDULE = {
 # How old the last Celery heartbeat may be before /health/ reports the worker or beat down.
 CELERY_HEARTBEAT_MAX_AGE_SECONDS = env.int("CELERY_HEARTBEAT_MAX_AGE_SECONDS", default=300)
 
+# --- Free text never in logs or error reports (issue 7; casework.error_reports) ---
+# Every handler cuts the quoted values out of database errors. Errors of requests go by e-mail to
+# ADMINS (none by default) when DEBUG is off, with POST values and local variables removed
+# (DEFAULT_EXCEPTION_REPORTER_FILTER). No handler logs request bodies or SQL parameters.
+ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default="casework@localhost")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "casework.error_reports.PersonalDataExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "database_error_values": {"()": "casework.error_reports.DatabaseErrorValuesFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["database_error_values"],
+        },
+        # Django's own, with the filter: replaces the one of Django's default logging.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "database_error_values"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools report every PDF's progress at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Propagates to the console; Django's default console handler (DEBUG only) is left off.
+        "django": {"handlers": ["mail_admins"]},
+        # Django logs each SQL statement with its parameters at DEBUG (when DEBUG is on): never.
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and fontTools report every PDF's progress at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+# --- end free text ---
 
 # The REST API (/api/v1/). Token first: its WWW-Authenticate header makes anonymous calls 401.
 REST_FRAMEWORK = {
@@ -304,3 +354,37 @@ SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+
+# --- BSN encryption at rest (issue 7) ---
+# Client.bsn is encrypted with Fernet (django-fernet-encrypted-fields). Its keys are derived with
+# PBKDF2 from SECRET_KEY and each of SECRET_KEY_FALLBACKS, combined with each SALT_KEY, once per
+# process. The first key encrypts; every key is tried to decrypt. To rotate: put the new salt first
+# in FIELD_ENCRYPTION_SALT (comma-separated), keep the old one after it until every BSN has been
+# saved again (`manage.py reencrypt_bsns`); the same for a new SECRET_KEY with the old one in
+# SECRET_KEY_FALLBACKS. A BSN encrypted with a key no longer listed cannot be read any more.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=["development-only-bsn-salt"])
+# Client.bsn_hash: HMAC-SHA256 of the BSN with this key, for exact look-up (clients.bsn.bsn_digest).
+# Changing it means recomputing every client's bsn_hash: `manage.py reencrypt_bsns`, run before
+# the application takes requests again.
+BSN_HASH_KEY = env.str("BSN_HASH_KEY", default="development-only-bsn-hash-key")
+# --- end BSN encryption ---
+
+# --- Two-factor authentication (issue 7) ---
+# django-otp; casework.two_factor. Every staff account needs a TOTP app
+# when this is on; production always has it on (casework.settings_production, and the system
+# check casework.checks.two_factor_required refuses it off without DEBUG). `make demo` and the
+# tests switch it off, so that the demo users log in with their password only.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+# The name the authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Casework")
+# The application manager resets a user's two-factor authentication in /beheer/ but never sees
+# a secret key, its QR code or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# --- end two-factor authentication ---
+
+# --- Sudo mode (issue 7; casework.sudo) ---
+# How long a confirmation with the password (and two-factor code) holds before the next sensitive
+# action (see casework.sudo for the list) asks again.
+SUDO_MINUTES = env.int("SUDO_MINUTES", default=10)
+# --- end sudo mode ---

@@ -22,3 +22,18 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+
+# --- BSN encryption at rest (issue 7): no defaults, refuse to start without them ---
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALT")
+BSN_HASH_KEY = env.str("BSN_HASH_KEY")
+if not SALT_KEY or not all(SALT_KEY) or not BSN_HASH_KEY:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_SALT and BSN_HASH_KEY may not be empty.")
+# --- end BSN encryption ---
+
+# --- Two-factor authentication (issue 7) ---
+# Required for every staff account, whatever the environment says (see also the system check
+# casework.checks.two_factor_required).
+TWO_FACTOR_REQUIRED = True
+# --- end two-factor authentication ---

@@ -155,7 +155,7 @@ class ClientViewSet(ApiViewSet[Client]):
     def search(self, request: Request) -> Response:
         form = BsnSearchSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        clients = list(selectors.search_clients(self.get_queryset(), form.validated_data["bsn"]))
+        clients = list(selectors.clients_with_bsn(self.get_queryset(), form.validated_data["bsn"]))
         record_access(
             request=self.django_request,
             client_ids=[client.pk for client in clients],

@@ -1,7 +1,14 @@
-"""The burgerservicenummer (BSN) and its elfproef (eleven test)."""
+"""The burgerservicenummer (BSN): its elfproef (eleven test), its keyed look-up hash and the
+encrypted field that stores it."""
 
+import hashlib
+import hmac
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
 
 WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
@@ -37,3 +44,35 @@ def validate_bsn(value: str) -> None:
             _("This is not a valid BSN: it does not pass the eleven test (elfproef)."),
             code="bsn_elfproef",
         )
+
+
+def clean_bsn(value: str) -> str:
+    """A BSN as typed (spaces, dots and dashes allowed) as nine digits that pass the elfproef;
+    ValidationError (codes bsn_length, bsn_elfproef) otherwise. Every form, serializer and import
+    that takes a BSN cleans it here."""
+    bsn = normalise_bsn(value)
+    validate_bsn(bsn)
+    return bsn
+
+
+def bsn_digest(bsn: str) -> str:
+    """The keyed hash (HMAC-SHA256 with settings.BSN_HASH_KEY, hex) of a normalised BSN.
+
+    The BSN itself is stored encrypted with a fresh IV each time, so equal BSNs never give equal
+    ciphertexts: every look-up by BSN compares this digest (Client.bsn_hash) instead. Without the
+    key, the digests of the few hundred million possible BSNs cannot be precomputed.
+    """
+    key = settings.BSN_HASH_KEY.encode()
+    return hmac.new(key, normalise_bsn(bsn).encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedBsnField(EncryptedCharField):
+    """django-fernet-encrypted-fields' encrypted text, read strictly: a stored value that no
+    configured key decrypts raises cryptography's InvalidToken. The library would hand the
+    ciphertext on as if it were the BSN, so a wrong SECRET_KEY or SALT_KEY showed garbage
+    instead of failing."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None:
+            return None
+        return self.f.decrypt(value.encode()).decode()

@@ -1,8 +1,8 @@
-"""The caseload export: the user's caseload (clients.selectors) as a file, access-logged."""
+"""The caseload export: the user's caseload (clients.selectors) as a file, access-logged. A whole
+caseload leaves the application with it: only in sudo mode (casework.sudo)."""
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -10,15 +10,18 @@ from rules.contrib.views import permission_required
 
 from casework.selectors import team_consultants
 from casework.services import record_access
+from casework.spreadsheets import FORMATS, attachment_response
+from casework.sudo import sudo_required
 from casework.types import AuthenticatedHttpRequest
 from clients import exports, selectors
 
 
 @permission_required("clients.view_client", raise_exception=True)
 @require_GET
+@sudo_required
 @never_cache
 def client_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
-    if file_format not in exports.FORMATS:
+    if file_format not in FORMATS:
         raise Http404
     clients = selectors.clients_for_user(request.user)
     consultant_id = request.GET.get("consulent", "")
@@ -37,10 +40,8 @@ def client_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpRe
 
     rows = list(exports.caseload(clients))
     record_access(request=request, client_ids=[c.pk for c in rows], view="clients:export")
-    parts = (_("caseload"), scope, timezone.localdate().isoformat())
-    name = "-".join(slugify(part) for part in parts if part)
-    response = HttpResponse(
-        exports.render(rows, file_format), content_type=exports.CONTENT_TYPES[file_format]
+    return attachment_response(
+        exports.render(rows, file_format),
+        file_format,
+        (_("caseload"), scope, timezone.localdate().isoformat()),
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response

@@ -4,16 +4,14 @@ and every text goes through casework.spreadsheets so a name cannot run as a form
 from __future__ import annotations
 
 import datetime
-import io
 from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from casework import spreadsheets
 from casework.models import User
-from casework.spreadsheets import Cell, append_row, csv_bytes
+from casework.spreadsheets import Cell
 from clients.models import BenefitPeriod, Client
 from clients.selectors import with_current_status
 
@@ -22,11 +20,6 @@ if TYPE_CHECKING:
 
     from django_stubs_ext import WithAnnotations
 
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 DATE_FORMAT = "DD-MM-YYYY"
 
 
@@ -86,26 +79,12 @@ def row(client: ExportedClient) -> list[Cell]:
     ]
 
 
-def render_csv(clients: Sequence[ExportedClient]) -> bytes:
-    return csv_bytes([header(), *(row(client) for client in clients)])
-
-
-def render_xlsx(clients: Sequence[ExportedClient]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]
-    sheet.title = _("Clients")[:31]
-    append_row(sheet, header())
-    for client in clients:
-        cells = append_row(sheet, row(client))
-        cells[2].number_format = DATE_FORMAT
-        cells[5].number_format = DATE_FORMAT
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def render(clients: Sequence[ExportedClient], file_format: str) -> bytes:
-    return render_csv(clients) if file_format == "csv" else render_xlsx(clients)
+    """The date of birth and the benefit start are dates in the XLSX."""
+    return spreadsheets.render(
+        file_format,
+        title=_("Clients"),
+        header=header(),
+        rows=(row(client) for client in clients),
+        number_formats={2: DATE_FORMAT, 5: DATE_FORMAT},
+    )

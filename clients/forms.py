@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import User
 from casework.selectors import team_consultants
-from clients.bsn import normalise_bsn, validate_bsn
+from clients.bsn import clean_bsn
 from clients.models import Client, ClientGroup, LadderStep
+from clients.selectors import clients_with_bsn
 
 
 class DateInput(forms.DateInput):
@@ -19,8 +20,25 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class BsnField(forms.CharField):
+    """A BSN as typed (spaces, dots and dashes allowed), cleaned by clients.bsn.clean_bsn to nine
+    digits that pass the elfproef; empty stays empty. A BSN field is only ever posted."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("BSN"))
+        super().__init__(strip=True, **kwargs)
+        # No max_length validator: clean_bsn's "9 digits" says more than a character count.
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": 11})
+
+    def clean(self, value: Any) -> str:
+        typed = super().clean(value)
+        return clean_bsn(typed) if typed else typed
+
+
 class ClientForm(forms.ModelForm):
     """Create and edit a client's personal data. Saving goes through clients.services."""
+
+    bsn = BsnField()
 
     class Meta:
         model = Client
@@ -52,16 +70,16 @@ class ClientForm(forms.ModelForm):
             "barriers": forms.CheckboxSelectMultiple,
             "consultants": forms.CheckboxSelectMultiple,
         }
-        error_messages = {
-            "bsn": {"unique": _("A client with this BSN already exists.")},
-        }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["bsn"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "maxlength": 11}
-        )
-        self.fields["bsn"].validators = []  # validated after normalising, in clean_bsn
+        bsn = self.fields["bsn"]
+        if self.instance.pk is not None:
+            # The full BSN is shown only by the dossier's explicit, logged "show"
+            # (clients:bsn-show), never printed into this page: empty here, and empty keeps it.
+            self.initial["bsn"] = ""
+            bsn.required = False
+            bsn.help_text = _("Leave empty to keep the current BSN.")
         cast(
             forms.ModelMultipleChoiceField, self.fields["consultants"]
         ).queryset = team_consultants(user)
@@ -69,9 +87,18 @@ class ClientForm(forms.ModelForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
 
-    def clean_bsn(self) -> str:
-        bsn = normalise_bsn(self.cleaned_data["bsn"])
-        validate_bsn(bsn)
+    def clean_bsn(self) -> str | None:
+        bsn: str = self.cleaned_data["bsn"]  # cleaned by BsnField
+        if not bsn and self.instance.pk is not None:
+            return self.instance.bsn
+        # Uniqueness lies on bsn_hash, which is no field of this form: checked here, with the
+        # model's message.
+        others = clients_with_bsn(Client.objects.all(), bsn)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            unique = Client._meta.get_field("bsn_hash").error_messages["unique"]
+            raise forms.ValidationError(unique, code="unique")
         return bsn
 
     def clean_date_of_birth(self):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from clients.bsn import bsn_digest
 from clients.imports import ImportResult
 from clients.models import BenefitPeriod, Client, ClientGroupAssignment, LadderMeasurement
 
@@ -42,15 +43,17 @@ def import_clients(
     if not result.is_valid and not only_valid:
         return ImportOutcome(created=0, existing=0, invalid=result.invalid_rows, written=False)
 
+    # The BSN is stored encrypted: known clients are matched on its keyed hash.
+    digests = {row.bsn: bsn_digest(row.bsn) for row in result.rows}
     known = set(
-        Client.objects.filter(bsn__in=[row.bsn for row in result.rows]).values_list(
-            "bsn", flat=True
-        )
+        Client.objects.filter(bsn_hash__in=digests.values()).values_list("bsn_hash", flat=True)
     )
-    new_rows = [row for row in result.rows if row.bsn not in known]
-    # PostgreSQL returns the new primary keys, so the related rows can point at them.
+    new_rows = [row for row in result.rows if digests[row.bsn] not in known]
+    # PostgreSQL returns the new primary keys, so the related rows can point at them. bulk_create
+    # skips save(), so the hash is set here, by the same function.
     clients = Client.objects.bulk_create(
-        [Client(**row.client) for row in new_rows], batch_size=BATCH_SIZE
+        [Client(**row.client, bsn_hash=digests[row.bsn]) for row in new_rows],
+        batch_size=BATCH_SIZE,
     )
     pairs = list(zip(new_rows, clients, strict=True))
     BenefitPeriod.objects.bulk_create(

@@ -12,11 +12,11 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rules.contrib.views import permission_required
 
+from casework.spreadsheets import attachment_response
 from casework.types import AuthenticatedHttpRequest
 from clients.import_forms import ClientImportForm
 from clients.import_services import import_clients
@@ -25,7 +25,6 @@ from clients.imports import UnreadableFileError, parse_file, write_template
 # The report shows at most this many problems; the count above it says how many there are.
 PROBLEMS_SHOWN = 200
 IMPORT_ACTION = "import"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @permission_required("clients.import_clients", raise_exception=True)
@@ -64,7 +63,4 @@ def client_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 def client_import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     buffer = io.BytesIO()
     write_template(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    name = slugify(_("client import template"))
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return attachment_response(buffer.getvalue(), "xlsx", (_("client import template"),))

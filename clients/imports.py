@@ -24,12 +24,12 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from casework.models import Team
-from clients.bsn import normalise_bsn, validate_bsn
+from casework.spreadsheets import header_row
+from clients.bsn import clean_bsn, normalise_bsn
 from clients.models import (
     BenefitScheme,
     Client,
@@ -243,11 +243,9 @@ def write_template(target: str | Path | IO[bytes]) -> None:
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
     sheet.title = "clienten"
-    sheet.append(list(HEADERS))
+    header_row(sheet, HEADERS)
     for index, header in enumerate(HEADERS, start=1):
-        sheet.cell(row=1, column=index).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 2)
-    sheet.freeze_panes = "A2"
     workbook.save(target)
 
 
@@ -438,10 +436,10 @@ def _validate_row(
 ) -> tuple[ImportRow | None, list[Problem]]:
     check = _RowChecker(number, values, today)
 
-    bsn = normalise_bsn(check.text("bsn", required=True))
+    bsn = check.text("bsn", required=True)
     if bsn:
         try:
-            validate_bsn(bsn)
+            bsn = clean_bsn(bsn)
         except ValidationError as error:
             check.problem("bsn", " ".join(str(message) for message in error.messages))
 

@@ -7,12 +7,13 @@ import dataclasses
 import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.lookups import Exact
 from django.http import Http404
 
 from casework.rules import can_see_persons
-from clients.bsn import normalise_bsn
+from clients.bsn import bsn_digest, normalise_bsn
 from clients.models import (
     BenefitPeriod,
     Client,
@@ -43,12 +44,15 @@ def clients_for_user(user: User) -> QuerySet[Client]:
     return Client.objects.filter(team_id=user.team_id)
 
 
-def get_client_for_user(user: User, pk: int) -> Client:
-    """One client in the user's scope, with its histories for the dossier; 404 otherwise."""
-    queryset = (
-        clients_for_user(user)
-        .select_related("team")
-        .prefetch_related(
+def get_client_for_user(
+    user: User, pk: int, *, for_change: bool = False, with_histories: bool = True
+) -> Client:
+    """One client in the user's scope; 404 otherwise. With `for_change` (every write view and
+    API write) also 403 when the user may not change this client (check_changeable). With
+    `with_histories` (the dossier and the pages built on it) the histories are prefetched."""
+    queryset = clients_for_user(user).select_related("team")
+    if with_histories:
+        queryset = queryset.prefetch_related(
             # The dossier shows all of these; one query each instead of one per row.
             "barriers",
             "consultants",
@@ -64,11 +68,22 @@ def get_client_for_user(user: User, pk: int) -> Client:
                 queryset=ClientGroupAssignment.objects.select_related("group", "assigned_by"),
             ),
         )
-    )
     try:
-        return queryset.get(pk=pk)
+        client = queryset.get(pk=pk)
     except Client.DoesNotExist:
         raise Http404 from None
+    if for_change:
+        check_changeable(user, client)
+    return client
+
+
+def check_changeable(user: User, client: Client) -> None:
+    """403 unless the user may change this client: the rule `clients.change_client` with the
+    client (clients.rules), which refuses an anonymised client, whose personal data nobody
+    types back in. Every write reaches it: through get_client_for_user(for_change=True), or
+    directly where the client comes with another record (a conversation, a traject)."""
+    if not user.has_perm("clients.change_client", client):
+        raise PermissionDenied
 
 
 def current_group_id(client: Client) -> int | None:
@@ -116,6 +131,13 @@ def filter_caseload(
     return queryset
 
 
+def clients_with_bsn(queryset: QuerySet[_C], bsn: str) -> QuerySet[_C]:
+    """The clients of `queryset` with this BSN (as typed or cleaned): THE look-up by BSN. The BSN
+    is stored encrypted, so the exact match is on its keyed hash (Client.bsn_hash, unique: also
+    its index)."""
+    return queryset.filter(bsn_hash=bsn_digest(bsn))
+
+
 def search_clients(queryset: QuerySet[_C], term: str) -> QuerySet[_C]:
     """A BSN (digits) matches exactly; anything else matches parts of the name."""
     term = term.strip()
@@ -123,7 +145,7 @@ def search_clients(queryset: QuerySet[_C], term: str) -> QuerySet[_C]:
         return queryset
     bsn = normalise_bsn(term)
     if bsn.isdigit():
-        return queryset.filter(bsn=bsn)
+        return clients_with_bsn(queryset, bsn)
     condition = Q()
     for word in term.split():
         condition &= Q(last_name__icontains=word) | Q(first_name__icontains=word)

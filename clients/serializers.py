@@ -4,7 +4,7 @@ looked up by POST (BsnSearchSerializer), never shown."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from clients.bsn import normalise_bsn, validate_bsn
+from clients.bsn import clean_bsn
 from clients.models import BenefitPeriod, Client, ClientGroupAssignment, LadderMeasurement
 
 CLIENT_FIELDS = [
@@ -241,9 +241,7 @@ class BsnSearchSerializer(serializers.Serializer[None]):
     )
 
     def validate_bsn(self, value: str) -> str:
-        bsn = normalise_bsn(value)
         try:
-            validate_bsn(bsn)
+            return clean_bsn(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
-        return bsn

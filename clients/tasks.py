@@ -4,6 +4,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from clients import retention
 from clients.workqueue import services as workqueue_services
 
 logger = logging.getLogger(__name__)
@@ -23,4 +24,16 @@ def record_work_queue(day: str | None = None) -> None:
         run.day,
         run.consultants,
         run.emails_sent,
+    )
+
+
+# Limits above the project's defaults: the first run after going live may anonymise thousands of
+# clients (a few UPDATEs per table, in batches of 1,000); a re-run after a kill is harmless.
+@shared_task(name="clients.tasks.anonymise_expired_clients", soft_time_limit=1800, time_limit=1860)
+def anonymise_expired_clients(day: str | None = None) -> None:
+    """Nightly (Celery beat): anonymise the clients whose retention period has ended by `day`
+    (YYYY-MM-DD, default today); clients.retention logs their ids and notifies the application
+    managers. Running it twice changes nothing: an anonymised client is never selected again."""
+    retention.anonymise_expired_clients(
+        today=datetime.date.fromisoformat(day) if day else timezone.localdate()
     )

@@ -105,7 +105,7 @@ def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def client_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    client = selectors.get_client_for_user(request.user, pk)
+    client = selectors.get_client_for_user(request.user, pk, for_change=True)
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_client(client=client, **form.service_arguments())

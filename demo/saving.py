@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Field, Model
 
+from clients.bsn import bsn_digest
 from clients.models import (
     Agreement,
     AgreementReview,
@@ -126,12 +127,16 @@ def save_people(
 def _clients(people: Sequence[Person], ids: Sequence[int]) -> Rows:
     rows = Rows(
         Client,
-        *("id", "bsn", "first_name", "surname_prefix", "last_name", "date_of_birth", "gender"),
+        *("id", "bsn", "bsn_hash", "first_name", "surname_prefix", "last_name"),
+        *("date_of_birth", "gender"),
         *("street", "house_number", "postcode", "city", "neighbourhood", "phone", "email"),
         *("household_type", "education_level", "has_basic_qualification", "is_status_holder"),
         *("has_civic_integration_duty", "in_target_group_register", "team"),
         *("created_at", "updated_at"),
     )
+    # COPY bypasses the model: the BSN is encrypted by its own field (keys derived once per
+    # process) and hashed by the one look-up function, as Client.save() does.
+    bsn_field = cast(Field, Client._meta.get_field("bsn"))
     for person, pk in zip(people, ids, strict=True):
         address = person.address
         # Registered when the history starts: the first conversation, or the benefit's start.
@@ -140,7 +145,8 @@ def _clients(people: Sequence[Person], ids: Sequence[int]) -> Rows:
         created = datetime.datetime.combine(registered, datetime.time(9), tzinfo=datetime.UTC)
         rows.add(
             pk,
-            person.bsn,
+            bsn_field.get_prep_value(person.bsn),
+            bsn_digest(person.bsn),
             person.first_name,
             person.surname_prefix,
             person.last_name,

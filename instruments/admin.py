@@ -129,8 +129,10 @@ class PlacementAdmin(admin.ModelAdmin):
 
     list_display = ["employer", "start_date", "contract_type", "hours_per_week", "ended_on"]
     list_filter = ["contract_type", "with_wage_subsidy", "with_job_coaching"]
-    raw_id_fields = ["client", "vacancy"]
-    readonly_fields = ["placed_by"]
+    # The client by number only: /beheer/ shows no persons (raw_id_fields would print the name).
+    exclude = ["client"]
+    raw_id_fields = ["vacancy"]
+    readonly_fields = ["client_id", "placed_by"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -42,7 +42,7 @@ from casework.api.schema import (
 )
 from casework.api.viewsets import ApiViewSet, ClientRecordViewSet
 from casework.services import record_access
-from clients.selectors import clients_for_user
+from clients.selectors import check_changeable, clients_for_user
 from instruments import selectors, services
 from instruments.dates import first_of_month
 from instruments.forms import TrajectoryEndForm, TrajectoryStartForm
@@ -285,6 +285,7 @@ class TrajectoryViewSet(ClientRecordViewSet[Trajectory]):
             client = client_field.clean(data.get("client"))
         except ValidationError as error:
             return bad_request({"client": error.messages})
+        check_changeable(self.user, client)  # 403 for an anonymised client, as the page
         # The page's form and service (instruments.views.trajectory_start).
         form = TrajectoryStartForm(data=data, client=client)
         if not form.is_valid():
@@ -315,6 +316,7 @@ class TrajectoryViewSet(ClientRecordViewSet[Trajectory]):
     @action(detail=True, methods=["post"], filter_backends=[])
     def end(self, request: Request, pk: str) -> Response:
         trajectory = self.get_object()
+        check_changeable(self.user, trajectory.client)  # 403 for an anonymised client
         data, errors = as_form_data(request.data)
         if errors:
             return bad_request(errors)

@@ -39,7 +39,7 @@ def budget_overview(request: AuthenticatedHttpRequest, year: int) -> HttpRespons
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def trajectory_start(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     # Started from a conversation (?gesprek=<pk>): the form proposes it.
     form = TrajectoryStartForm(
         request.POST or None,
@@ -76,7 +76,7 @@ def trajectory_start(request: AuthenticatedHttpRequest, client_pk: int) -> HttpR
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def trajectory_end(request: AuthenticatedHttpRequest, client_pk: int, pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     trajectory = get_object_or_404(
         selectors.trajectories_for_client(client), pk=pk, status=TrajectoryStatus.RUNNING
     )

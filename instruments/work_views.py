@@ -40,7 +40,7 @@ def add_service_errors(
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def work_profile_edit(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     # The form shows the chosen sectors: fetched with the profile.
     profile = WorkProfile.objects.filter(client=client).prefetch_related("sectors").first()
     form = WorkProfileForm(request.POST or None, instance=profile)
@@ -79,7 +79,7 @@ def preset_vacancy(pk: str | None) -> dict[str, int]:
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def placement_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     initial = {"start_date": timezone.localdate(), **preset_vacancy(request.GET.get("vacature"))}
     form = PlacementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +103,7 @@ def placement_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpR
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def placement_end(request: AuthenticatedHttpRequest, client_pk: int, pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     # Only this client's running placements; the page names the employer: joined.
     placement = get_object_or_404(
         Placement.objects.filter(client=client, ended_on__isnull=True).select_related("employer"),

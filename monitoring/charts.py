@@ -17,13 +17,14 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from casework import formatting
+from casework.formatting import NO_VALUE
 from monitoring.indicators.base import Unit
 
 Value = Decimal | int | None
@@ -36,7 +37,6 @@ FONT_SIZE = 12
 INK = "#1a1a1a"  # text: the site's text colour
 LINE = "#00437a"  # the series: the site's brand colour, 10:1 against white
 GRID = "#c8c8c8"  # grid lines are decoration; the values are printed
-NO_VALUE = "\u2013"  # an en dash
 MINUS = "\u2212"  # a real minus sign, as wide as the plus
 CHARACTER_WIDTH = 7  # an estimate for bold 12px sans-serif, to size the box behind a value
 # Longer labels on a bar chart are shortened (the whole label is in the table and the tooltip).
@@ -45,23 +45,19 @@ MAX_LABEL_CHARACTERS = 32
 DECIMALS = {Unit.COUNT: 0, Unit.PERCENT: 1, Unit.MONTHS: 1, Unit.EURO: 2}
 
 
-def _number(value: Decimal | int | float, decimals: int) -> str:
-    return number_format(value, decimals, use_l10n=True, force_grouping=True)
-
-
 def format_value(value: Value, unit: Unit) -> str:
     """A figure as people read it, in the active language: 1.234 · 12,5% · 14,2 months ·
     € 1.234,56. No value is a dash."""
     if value is None:
         return NO_VALUE
-    number = _number(value, DECIMALS[unit])
+    number = formatting.number(value, DECIMALS[unit])
     match unit:
         case Unit.PERCENT:
             return _("%(value)s%%") % {"value": number}
         case Unit.MONTHS:
             return _("%(value)s months") % {"value": number}
         case Unit.EURO:
-            return _("€ %(value)s") % {"value": number}
+            return formatting.euro(value, DECIMALS[unit])
     return number
 
 
@@ -69,7 +65,7 @@ def format_difference(value: Decimal | int, unit: Unit) -> str:
     """A change between two figures, always signed: +3, -2,5 percentage points (with a real minus
     sign), +€ 1.000,00; no change is ±0."""
     sign = "+" if value > 0 else MINUS if value < 0 else "±"
-    number = _number(abs(Decimal(value)), DECIMALS[unit])
+    number = formatting.number(abs(Decimal(value)), DECIMALS[unit])
     match unit:
         case Unit.PERCENT:
             return _("%(sign)s%(value)s percentage points") % {"sign": sign, "value": number}
@@ -85,16 +81,18 @@ def _short_value(value: Decimal | int, unit: Unit) -> str:
     euros, millions of euros shortened, so eight of them fit side by side."""
     match unit:
         case Unit.PERCENT:
-            return _("%(value)s%%") % {"value": _number(value, 1)}
+            return _("%(value)s%%") % {"value": formatting.number(value, 1)}
         case Unit.MONTHS:
-            return _number(value, 1)
+            return formatting.number(value, 1)
         case Unit.EURO if abs(Decimal(value)) >= 1_000_000:
-            return _("€ %(value)s mln") % {"value": _number(Decimal(value) / 1_000_000, 1)}
+            return _("€ %(value)s mln") % {
+                "value": formatting.number(Decimal(value) / 1_000_000, 1)
+            }
         case Unit.EURO if abs(Decimal(value)) >= 10_000:
-            return _("€ %(value)sk") % {"value": _number(Decimal(value) / 1_000, 0)}
+            return _("€ %(value)sk") % {"value": formatting.number(Decimal(value) / 1_000, 0)}
         case Unit.EURO:
-            return _("€ %(value)s") % {"value": _number(value, 0)}
-    return _number(value, 0)
+            return formatting.euro(value, 0)
+    return formatting.number(value, 0)
 
 
 def unit_caption(unit: Unit) -> str:
@@ -215,7 +213,7 @@ def line_chart(
                 width=1.5 if is_zero else 1,
                 tx=_f(left - 8),
                 ty=_f(y(tick) + 4),
-                label=_number(0 if is_zero else tick, decimals),
+                label=formatting.number(0 if is_zero else tick, decimals),
             )
         )
     # The line, broken where a period has no value.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import io
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -26,7 +25,7 @@ from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from casework.spreadsheets import append_row, csv_bytes
+from casework.spreadsheets import append_row, csv_bytes, header_row, workbook_to_bytes
 from instruments.selectors import BudgetOverview, BudgetRow
 from monitoring.charts import format_difference, format_value, line_chart, unit_caption
 from monitoring.indicators import Figure, Indicator, Row, Scope, Theme, Unit, budget
@@ -571,22 +570,19 @@ def render_xlsx(monitor: Monitor) -> bytes:
     workbook = Workbook()
     figures = workbook.worksheets[0]
     figures.title = _("Figures")[:31]
-    append_row(figures, header)
+    header_row(figures, header)
     for row in rows:
         cells = append_row(figures, row)
         number_format = XLSX_FORMATS[units[str(row[4])]]
         for cell in cells[5:]:
             if isinstance(cell.value, Decimal | int):
                 cell.number_format = number_format
-    for cell in figures[1]:
-        cell.font = Font(bold=True)
-    figures.freeze_panes = "A2"
     figures.auto_filter.ref = figures.dimensions
     for column, width in zip("ABCDEFGHIJK", (22, 28, 48, 32, 10), strict=False):
         figures.column_dimensions[column].width = width
 
     definitions = workbook.create_sheet(_("Definitions")[:31])
-    append_row(
+    header_row(
         definitions,
         [
             _("Code"),
@@ -614,8 +610,6 @@ def render_xlsx(monitor: Monitor) -> bytes:
                 str(indicator.breakdown),
             ],
         )
-    for cell in definitions[1]:
-        cell.font = Font(bold=True)
 
     about = workbook.create_sheet(_("About")[:31])
     summary = monitor.summary
@@ -629,9 +623,7 @@ def render_xlsx(monitor: Monitor) -> bytes:
         append_row(about, [text])
     about["A1"].font = Font(bold=True, size=14)
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_to_bytes(workbook)
 
 
 @dataclasses.dataclass(frozen=True)

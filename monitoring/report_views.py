@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from casework import spreadsheets
 from casework.types import AuthenticatedHttpRequest
 from monitoring import report_selectors, report_services
 from monitoring.models import Report
@@ -27,8 +28,8 @@ PAGE_SIZE = 25
 STOP_POLLING = 286
 CONTENT_TYPES = {
     FileFormat.PDF: "application/pdf",
-    FileFormat.CSV: "text/csv; charset=utf-8",
-    FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    FileFormat.CSV: spreadsheets.CONTENT_TYPES["csv"],
+    FileFormat.XLSX: spreadsheets.CONTENT_TYPES["xlsx"],
 }
 
 

@@ -24,6 +24,8 @@ LONG_RUNNING_SERVICES = ("web", "worker", "beat", "db", "redis")
 # What an operator puts in .env; interpolation must succeed with exactly this.
 OPERATOR_ENV = {
     "SECRET_KEY": "k" * 64,
+    "FIELD_ENCRYPTION_SALT": "s" * 32,
+    "BSN_HASH_KEY": "h" * 32,
     "ALLOWED_HOSTS": "casework.example.nl",
     "POSTGRES_PASSWORD": "s3cret-password",
 }

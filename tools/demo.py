@@ -24,10 +24,17 @@ DEMO_LOGINS = [
     ("beleid", "policy officer: aggregates only"),
     ("beheer", "application manager: policy settings at /beheer/"),
 ]
+# Settings of every process of the demo. The demo users log in with their password only:
+# two-factor authentication is not required (a user may still switch it on on their profile page).
+DEMO_SETTINGS = {"TWO_FACTOR_REQUIRED": "false"}
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, **DEMO_SETTINGS}
 
 
 def manage(*args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment(), check=True)
 
 
 def services() -> dict[str, list[str]]:
@@ -80,7 +87,7 @@ def main() -> int:
         manage("migrate", "--noinput", "--verbosity", "1")
         manage("seed_demo", "--if-empty")
         for name, command in services().items():
-            processes[name] = subprocess.Popen(command, cwd=ROOT)
+            processes[name] = subprocess.Popen(command, cwd=ROOT, env=environment())
         print(
             f"\nCasework runs at http://{ADDRESS}/ (up in {time.monotonic() - started:.0f} s)\n"
             "Demo log-ins, password 'demo' for each:",
@@ -88,6 +95,7 @@ def main() -> int:
         )
         for username, description in DEMO_LOGINS:
             print(f"  {username:<11} {description}", flush=True)
+        print("Two-factor authentication is off in the demo: the password is enough.", flush=True)
         print("Press Ctrl-C to stop.\n", flush=True)
         while True:
             for name, process in processes.items():

@@ -63,7 +63,7 @@ from clients.models import (
     LadderStep,
     ScreeningQuestion,
 )
-from clients.selectors import get_client_for_user
+from clients.selectors import check_changeable, get_client_for_user
 
 COMPLETED = OpenApiResponse(
     ERROR,
@@ -399,7 +399,9 @@ class ConversationViewSet(ClientRecordViewSet[Conversation]):
         params.is_valid(raise_exception=True)
         kind = params.validated_data["kind"]
         try:
-            client = get_client_for_user(self.user, params.validated_data["client"])
+            client = get_client_for_user(
+                self.user, params.validated_data["client"], for_change=True
+            )
         except Http404:
             return bad_request({"client": [_("No client with this id in your team.")]})
         form, data = self._form(Conversation(client=client, kind=kind))
@@ -429,6 +431,7 @@ class ConversationViewSet(ClientRecordViewSet[Conversation]):
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         conversation = self.get_object()
+        check_changeable(self.user, conversation.client)
         if conversation.is_completed:
             return refuse_completed()
         body = self._body(request)

@@ -17,7 +17,7 @@ from casework.types import AuthenticatedHttpRequest
 from clients.conversations import selectors, services
 from clients.conversations.forms import AddendumForm, ConversationForm
 from clients.models import Client, Conversation, ConversationKind, Location
-from clients.selectors import get_client_for_user
+from clients.selectors import check_changeable, get_client_for_user
 
 # Dutch URL paths for the kinds: /clienten/<id>/gesprekken/nieuw/ambitie/
 KIND_SLUGS: dict[str, str] = {
@@ -102,7 +102,7 @@ def conversation_create(
     kind = KIND_BY_SLUG.get(kind_slug)
     if kind is None:
         raise Http404
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     # Defaults that let a consultant start at once: today, themselves, at the office.
     instance = Conversation(
         client=client,
@@ -145,6 +145,7 @@ def conversation_create(
 @require_http_methods(["GET", "POST"])
 def conversation_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = selectors.get_conversation_for_user(request.user, pk)
+    check_changeable(request.user, conversation.client)
     if conversation.is_completed:
         return _refuse_completed(request, conversation)
     form = ConversationForm(
@@ -199,6 +200,7 @@ def conversation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_POST
 def conversation_addendum(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = selectors.get_conversation_for_user(request.user, pk)
+    check_changeable(request.user, conversation.client)
     form = AddendumForm(request.POST)
     if form.is_valid():
         try:

@@ -107,7 +107,10 @@ def meeting_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.is_upcoming(meeting):
         messages.error(request, _("This meeting has passed; clients can no longer be invited."))
         return redirect("meetings:detail", pk=meeting.pk)
-    candidates = selectors.invitation_candidates(request.user, meeting)
+    # Not an anonymised client: the rule clients.change_client refuses them (clients.rules).
+    candidates = selectors.invitation_candidates(request.user, meeting).filter(
+        anonymised_at__isnull=True
+    )
     if request.method == "POST":
         form = InviteClientsForm(request.POST, candidates=candidates)
         if form.is_valid():
@@ -170,7 +173,7 @@ def meeting_invite_search(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_http_methods(["POST"])
 def client_invite(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
     """The dossier's one-click invite to an upcoming meeting of the team."""
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     form = InviteToMeetingForm(
         request.POST, meetings=list(selectors.meetings_to_invite_client(request.user, client))
     )

@@ -5,6 +5,7 @@ stored twice: see clients.selectors.
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Team
-from clients.bsn import validate_bsn
+from clients.bsn import EncryptedBsnField, bsn_digest, validate_bsn
 from clients.models.policy import BarrierType, ClientGroup, LadderStep
 
 
@@ -40,7 +41,21 @@ class EducationLevel(models.TextChoices):
 
 
 class Client(models.Model):
-    bsn = models.CharField(_("BSN"), max_length=9, unique=True, validators=[validate_bsn])
+    # Encrypted at rest (Fernet, keys from the environment: see SALT_KEY in casework.settings), so
+    # the database cannot compare it: look-ups go through bsn_hash. Empty once the client is
+    # anonymised (see anonymised_at).
+    bsn = EncryptedBsnField(_("BSN"), max_length=9, null=True, validators=[validate_bsn])
+    # The keyed hash of the BSN (clients.bsn.bsn_digest), kept in step with it by save(); the
+    # unique constraint is also the index of the exact look-up by BSN. NULL, not "", without a
+    # BSN: anonymised clients would clash on "".
+    bsn_hash = models.CharField(  # noqa: DJ001
+        _("BSN look-up hash"),
+        max_length=64,
+        unique=True,
+        null=True,
+        editable=False,
+        error_messages={"unique": _("A client with this BSN already exists.")},
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     surname_prefix = models.CharField(_("surname prefix"), max_length=20, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -79,6 +94,9 @@ class Client(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the retention period ended and the personal data was removed; the facts the
+    # monitors count (benefit periods, ladder steps, klantgroepen, trajecten) stay.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -94,13 +112,32 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The hash follows the BSN whenever the BSN is written (also when it becomes None).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None and "bsn" not in self.get_deferred_fields():
+            self.sync_bsn_hash()
+        elif update_fields is not None and "bsn" in update_fields:
+            self.sync_bsn_hash()
+            kwargs["update_fields"] = {*update_fields, "bsn_hash"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Before validate_unique, so that full_clean refuses a BSN another client has.
+        super().clean()
+        self.sync_bsn_hash()
+
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.surname_prefix, self.last_name) if p)
 
+    def sync_bsn_hash(self) -> None:
+        self.bsn_hash = bsn_digest(self.bsn) if self.bsn else None
+
     @property
     def masked_bsn(self) -> str:
-        return "*****" + self.bsn[-4:]
+        """All but the last four digits hidden; empty for an anonymised client."""
+        return "*****" + self.bsn[-4:] if self.bsn else ""
 
     def age_on(self, day: datetime.date) -> int:
         born = self.date_of_birth

@@ -60,7 +60,7 @@ def _render_plan(
         if shown is None:
             raise Http404
     is_current = shown is not None and shown == current
-    editable = is_current and request.user.has_perm("clients.change_client")
+    editable = is_current and request.user.has_perm("clients.change_client", client)
     agreements = []
     if shown is not None:
         prefetch_related_objects([shown], selectors.agreements_prefetch())
@@ -108,7 +108,7 @@ def plan_detail(
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def plan_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     previous = selectors.plans_for_client(client).first()
     plan = Plan(client=client, drawn_up_by=request.user)
     form = PlanForm(
@@ -144,7 +144,7 @@ def plan_create(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRespon
 @permission_required("clients.change_client", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def plan_update(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     plan = selectors.plans_for_client(client).first()
     if plan is None:
         return redirect("plans:create", client_pk=client.pk)
@@ -179,7 +179,7 @@ def plan_update(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRespon
 @permission_required("clients.change_client", raise_exception=True)
 @require_POST
 def plan_signatures(request: AuthenticatedHttpRequest, client_pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     plan = selectors.plans_for_client(client).first()
     if plan is None:
         raise Http404
@@ -198,7 +198,7 @@ def plan_signatures(request: AuthenticatedHttpRequest, client_pk: int) -> HttpRe
 @permission_required("clients.change_client", raise_exception=True)
 @require_POST
 def agreement_status(request: AuthenticatedHttpRequest, client_pk: int, pk: int) -> HttpResponse:
-    client = get_client_for_user(request.user, client_pk)
+    client = get_client_for_user(request.user, client_pk, for_change=True)
     agreement = selectors.get_agreement_for_client(client, pk)
     current = selectors.plans_for_client(client).first()
     if current is None or agreement.plan_id != current.pk:

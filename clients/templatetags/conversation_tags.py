@@ -15,7 +15,8 @@ register = template.Library()
 @register.inclusion_tag("clients/_partials/dossier_conversations.html", takes_context=True)
 def dossier_conversations(context: template.Context, client: Client) -> dict[str, Any]:
     """The dossier's conversation section."""
-    can_write = context["request"].user.has_perm("clients.change_client")
+    # The rule with the client: no conversation is started for an anonymised client.
+    can_write = context["request"].user.has_perm("clients.change_client", client)
     return {
         "client": client,
         "can_write": can_write,

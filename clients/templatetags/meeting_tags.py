@@ -16,7 +16,7 @@ def dossier_meetings(context: dict[str, Any], client: Client) -> dict[str, Any]:
     user = context["request"].user
     invitations = list(invitations_of_client(client))
     invite_form = None
-    if user.has_perm("clients.change_client"):
+    if user.has_perm("clients.change_client", client):  # none for an anonymised client
         meetings = list(meetings_to_invite_client(user, client))
         if meetings:
             invite_form = InviteToMeetingForm(meetings=meetings)

@@ -19,5 +19,6 @@ def dossier_plans(context: template.Context, client: Client) -> dict[str, Any]:
         "plan": selectors.current_plan(client),
         "status": selectors.plan_status(client, on=today),
         "today": today,
-        "perms": context.get("perms"),
+        # The buttons that write: the rule with the client (none for an anonymised client).
+        "can_change": context["request"].user.has_perm("clients.change_client", client),
     }

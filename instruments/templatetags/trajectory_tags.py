@@ -14,7 +14,8 @@ def dossier_trajectories(context: template.Context, client: Client) -> dict[str,
     return {
         "client": client,
         "trajectories": list(selectors.trajectories_for_client(client)),
-        "perms": context.get("perms"),
+        # The buttons that write: the rule with the client (none for an anonymised client).
+        "can_change": context["request"].user.has_perm("clients.change_client", client),
     }
 
 
@@ -28,5 +29,8 @@ def conversation_trajectories(
         "trajectories": list(
             selectors.trajectories_for_client(conversation.client).filter(conversation=conversation)
         ),
-        "perms": context.get("perms"),
+        # The buttons that write: the rule with the client (none for an anonymised client).
+        "can_change": context["request"].user.has_perm(
+            "clients.change_client", conversation.client
+        ),
     }

@@ -21,5 +21,6 @@ def dossier_work(context: template.Context, client: Client) -> dict[str, Any]:
         "profile": employer_selectors.work_profile_of(client),
         "placements": list(employer_selectors.placements_of(client, today=today, months=months)),
         "today": today,
-        "perms": context.get("perms"),
+        # The buttons that write: the rule with the client (none for an anonymised client).
+        "can_change": context["request"].user.has_perm("clients.change_client", client),
     }

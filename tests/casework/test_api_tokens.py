@@ -1,4 +1,5 @@
 import hashlib
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -6,6 +7,7 @@ from rest_framework.test import APIClient
 
 from casework.api.tokens import create_api_token, revoke_api_token
 from casework.models import ApiToken
+from tests.casework.sudo import confirm_sudo
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +21,12 @@ def api_client():
 
 def test_a_user_creates_a_token_on_the_profile_page_and_sees_it_once(client, consultant_a):
     client.force_login(consultant_a)
-    response = client.post(reverse("profile"), {"name": "Koppeling uitkering"})
+    page = client.get(reverse("profile"))
+    assert f'action="{reverse("token-create")}"' in page.text
+    confirm_sudo(client)
+    response = client.post(reverse("token-create"), {"name": "Koppeling uitkering"})
     assert response.status_code == 200
+    assert response.templates[0].name == "casework/profile.html"
     token = response.context["new_token"]
     assert token in response.text
     assert 'id="new-token-value"' in response.text
@@ -42,9 +48,54 @@ def test_a_user_creates_a_token_on_the_profile_page_and_sees_it_once(client, con
 
 def test_a_token_needs_a_name(client, consultant_a):
     client.force_login(consultant_a)
-    response = client.post(reverse("profile"), {"name": ""})
+    confirm_sudo(client)
+    response = client.post(reverse("token-create"), {"name": ""})
     assert response.status_code == 200
     assert response.context["form"].errors["name"]
+    assert 'id="id_name-errors"' in response.text
+    assert response.context["new_token"] is None
+    assert not ApiToken.objects.exists()
+
+
+def test_a_stolen_session_makes_no_token_without_the_password(
+    client, api_client, consultant_a, client_a
+):
+    """A session alone (no password, no second factor) cannot get a token to read the
+    caseload through the API: the form is sent to sudo mode's confirmation first, and back to
+    the profile page afterwards."""
+    client.force_login(consultant_a)
+    profile = reverse("profile")
+
+    response = client.post(
+        reverse("token-create"),
+        {"name": "buit"},
+        HTTP_REFERER=f"http://testserver{profile}",
+    )
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('sudo')}?{urlencode({'next': profile})}"
+    assert not ApiToken.objects.exists()
+    # What was posted is not kept: after the confirmation the form is filled in again.
+    confirm_sudo(client)
+    response = client.post(reverse("token-create"), {"name": "koppeling"})
+    token = response.context["new_token"]
+    assert api_client.get(CLIENTS, HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+
+
+def test_the_confirmation_expires_for_tokens_too(client, consultant_a, settings):
+    client.force_login(consultant_a)
+    confirm_sudo(client, minutes_ago=settings.SUDO_MINUTES)
+    response = client.post(reverse("token-create"), {"name": "koppeling"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sudo"))
+    assert not ApiToken.objects.exists()
+
+
+def test_tokens_are_made_by_a_post_to_their_own_url_only(client, consultant_a):
+    client.force_login(consultant_a)
+    confirm_sudo(client)
+    assert client.get(reverse("token-create")).status_code == 405
+    assert client.post(reverse("profile"), {"name": "koppeling"}).status_code == 405
     assert not ApiToken.objects.exists()
 
 

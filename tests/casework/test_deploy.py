@@ -24,6 +24,8 @@ def production_environment(*, without: tuple[str, ...] = (), **overrides: str) -
     env.update(
         DJANGO_SETTINGS_MODULE="casework.settings_production",
         SECRET_KEY=secrets.token_urlsafe(64),
+        FIELD_ENCRYPTION_SALT=secrets.token_urlsafe(32),
+        BSN_HASH_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="casework.example.nl",
         CELERY_BROKER_URL="redis://redis:6379/0",
     )
@@ -60,7 +62,9 @@ def test_production_settings_pass_check_deploy_without_warnings():
     assert result.stderr.strip() == "", output
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "variable", ["SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_SALT", "BSN_HASH_KEY"]
+)
 def test_production_settings_refuse_to_start_without(variable):
     result = run_django(["manage.py", "check"], production_environment(without=(variable,)))
 

@@ -1,15 +1,19 @@
 """Sessions end after the idle time and the absolute maximum, and "log out everywhere" ends
 every session of the user (this one too), and nothing else."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import ApiToken
 from casework.sessions import ACTIVE_AT, LOGGED_IN_AT
+from casework.tasks import clear_expired_sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +128,16 @@ def test_the_profile_page_offers_it(client, consultant_a):
     client.force_login(consultant_a)
     response = client.get(reverse("profile"))
     assert f'action="{reverse("logout-everywhere")}"' in response.text
+
+
+def test_the_daily_job_deletes_expired_sessions_only(client, consultant_a, consultant_b):
+    client.force_login(consultant_a)
+    other = Client()
+    other.force_login(consultant_b)
+    Session.objects.filter(session_key=other.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    clear_expired_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [
+        client.session.session_key
+    ]

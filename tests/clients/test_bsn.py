@@ -4,7 +4,14 @@ from django.utils import translation
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from clients.bsn import WEIGHTS, check_digit, normalise_bsn, passes_elfproef, validate_bsn
+from clients.bsn import (
+    WEIGHTS,
+    check_digit,
+    clean_bsn,
+    normalise_bsn,
+    passes_elfproef,
+    validate_bsn,
+)
 
 eight_digits = st.lists(st.integers(0, 9), min_size=8, max_size=8)
 
@@ -87,3 +94,16 @@ def test_errors_are_in_dutch():
             validate_bsn("111222334")
     assert "9 cijfers" in length.value.messages[0]
     assert "elfproef" in elfproef.value.messages[0]
+
+
+def test_clean_bsn_normalises_then_validates():
+    assert clean_bsn(" 1112.22-333 ") == "111222333"
+    assert clean_bsn("12345672") == "012345672"
+    for typed, code in (
+        ("1234", "bsn_length"),
+        ("111 222 334", "bsn_elfproef"),
+        (".-", "bsn_length"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            clean_bsn(typed)
+        assert error.value.code == code

@@ -1,5 +1,6 @@
 import csv
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,7 @@ from openpyxl import load_workbook
 
 from casework.models import AccessLog, Role
 from tests.casework.factories import UserFactory
+from tests.casework.sudo import confirm_sudo
 from tests.clients.factories import BenefitPeriodFactory, ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,7 @@ def test_a_consultant_exports_the_team_caseload_only(
     client, consultant_a, client_a, other_team_client, file_format
 ):
     client.force_login(consultant_a)
+    confirm_sudo(client)
     response = client.get(export_url(file_format))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment; filename=")
@@ -60,6 +63,7 @@ def test_a_team_leader_exports_and_filters_by_consultant(client, manager_a, clie
     theirs = ClientFactory(team=team_a)
     theirs.consultants.add(colleague)
     client.force_login(manager_a)
+    confirm_sudo(client)
 
     whole_team = client.get(export_url("csv"))
     assert len(csv_rows(whole_team)) == 3
@@ -73,6 +77,7 @@ def test_a_team_leader_exports_and_filters_by_consultant(client, manager_a, clie
 
 def test_a_consultant_of_another_team_cannot_be_chosen(client, consultant_a, consultant_b):
     client.force_login(consultant_a)
+    confirm_sudo(client)
     assert client.get(export_url("csv", consultant_b)).status_code == 404
     assert client.get(export_url("csv") + "?consulent=abc").status_code == 404
     assert client.get(reverse("clients:export", args=["pdf"])).status_code == 404
@@ -81,6 +86,7 @@ def test_a_consultant_of_another_team_cannot_be_chosen(client, consultant_a, con
 
 def test_another_team_never_gets_the_clients(client, consultant_b, client_a):
     client.force_login(consultant_b)
+    confirm_sudo(client)
     for file_format in ("csv", "xlsx"):
         response = client.get(export_url(file_format))
         assert names_in(response, file_format) == set()
@@ -103,6 +109,7 @@ def test_anonymous_users_are_sent_to_log_in(client):
 def test_the_file_has_the_masked_bsn_and_the_current_status(client, consultant_a, client_a):
     BenefitPeriodFactory(client=client_a)
     client.force_login(consultant_a)
+    confirm_sudo(client)
     (row,) = csv_rows(client.get(export_url("csv")))[1:]
     assert client_a.bsn not in "".join(row)
     assert row[1] == client_a.masked_bsn
@@ -120,6 +127,7 @@ def test_a_formula_in_a_name_is_neutralised(client, consultant_a, team_a):
     evil = ClientFactory(team=team_a, first_name=INJECTION, last_name="X")
     evil.consultants.add(consultant_a)
     client.force_login(consultant_a)
+    confirm_sudo(client)
 
     (row,) = csv_rows(client.get(export_url("csv")))[1:]
     assert row[0] == "'" + evil.full_name
@@ -147,6 +155,7 @@ def test_the_query_count_does_not_depend_on_the_number_of_clients(
             extra.consultants.add(consultant_a)
             BenefitPeriodFactory(client=extra)
         client.force_login(consultant_a)
+        confirm_sudo(client)
         # session, user, consultant, rows, consultants prefetch, access log
         with django_assert_num_queries(6):
             response = client.get(export_url(file_format, consultant_a))
@@ -154,3 +163,12 @@ def test_the_query_count_does_not_depend_on_the_number_of_clients(
 
     export(2)
     assert len(names_in(export(4), file_format)) == 6
+
+
+def test_the_export_asks_to_confirm_it_is_you_first(client, consultant_a, client_a):
+    client.force_login(consultant_a)
+    url = export_url("csv", consultant_a)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('sudo')}?{urlencode({'next': url})}"
+    assert not AccessLog.objects.exists()

@@ -459,7 +459,8 @@ def test_the_meeting_page_shows_and_logs_the_invitees(
     client, consultant_a, team_a, team_b, meeting_a
 ):
     shown = [InvitationFactory(meeting=meeting_a) for _ in range(3)]
-    moved = InvitationFactory(meeting=meeting_a)
+    # A name no factory draws: a random one could be another invitee's too.
+    moved = InvitationFactory(meeting=meeting_a, client__last_name="Verhuisd-Elders")
     moved.client.team = team_b  # moved to another team after the invitation
     moved.client.save()
     client.force_login(consultant_a)

@@ -664,13 +664,15 @@ def test_the_plan_page_query_count_does_not_grow_with_the_agreements(
 
 @pytest.mark.parametrize("extra", [0, 20])
 def test_the_dossier_partial_query_count_does_not_grow_with_the_agreements(
-    client_a, plan_a, django_assert_num_queries, extra
+    rf, consultant_a, client_a, plan_a, django_assert_num_queries, extra
 ):
     add_agreements(plan_a, extra)
     template = Template("{% load plan_tags %}{% dossier_plans client %}")
+    request = rf.get("/")
+    request.user = consultant_a
     # the plan; its agreements; policy settings; the plan rule
     with django_assert_num_queries(4):
-        html = template.render(Context({"client": client_a}))
+        html = template.render(Context({"client": client_a, "request": request}))
     assert html.count("<tr>") == 1 + 5 + extra  # the header row and one per agreement
 
 

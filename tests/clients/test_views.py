@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from casework.models import AccessLog
+from clients.bsn import bsn_digest
 from clients.models import Client, ClientGroup, LadderStep
 from tests.clients.factories import (
     BenefitPeriodFactory,
@@ -183,7 +184,7 @@ def test_searching_by_name_matches_parts_of_first_and_last_name(client, consulta
 def test_registering_a_client_puts_them_in_the_team_and_caseload(client, consultant_a):
     client.force_login(consultant_a)
     response = client.post(reverse("clients:create"), VALID_FORM)
-    created = Client.objects.get(bsn="111222333")
+    created = Client.objects.get(bsn_hash=bsn_digest("111222333"))
     assert response.status_code == 302
     assert response.url == reverse("clients:detail", args=[created.pk])
     assert created.team == consultant_a.team

@@ -56,9 +56,10 @@ def delete_demo_data() -> None:
 
 
 def fingerprint() -> tuple[list[tuple], ...]:
+    # The BSN column holds ciphertext (a fresh IV each time): rows are ordered by its keyed hash.
     return (
         list(
-            Client.objects.order_by("bsn").values_list(
+            Client.objects.order_by("bsn_hash").values_list(
                 "bsn",
                 "first_name",
                 "surname_prefix",
@@ -76,12 +77,12 @@ def fingerprint() -> tuple[list[tuple], ...]:
             )
         ),
         list(
-            BenefitPeriod.objects.order_by("client__bsn", "start_date").values_list(
+            BenefitPeriod.objects.order_by("client__bsn_hash", "start_date").values_list(
                 "client__bsn", "scheme", "start_date", "end_date", "end_reason"
             )
         ),
         list(
-            ClientGroupAssignment.objects.order_by("client__bsn", "start_date").values_list(
+            ClientGroupAssignment.objects.order_by("client__bsn_hash", "start_date").values_list(
                 "client__bsn",
                 "group__code",
                 "start_date",
@@ -91,7 +92,7 @@ def fingerprint() -> tuple[list[tuple], ...]:
             )
         ),
         list(
-            LadderMeasurement.objects.order_by("client__bsn", "measured_on").values_list(
+            LadderMeasurement.objects.order_by("client__bsn_hash", "measured_on").values_list(
                 "client__bsn",
                 "measured_on",
                 "step__number",
@@ -106,7 +107,7 @@ def fingerprint() -> tuple[list[tuple], ...]:
             )
         ),
         list(
-            Conversation.objects.order_by("client__bsn", "held_on", "kind", "id").values_list(
+            Conversation.objects.order_by("client__bsn_hash", "held_on", "kind", "id").values_list(
                 "client__bsn",
                 "held_on",
                 "kind",
@@ -122,11 +123,13 @@ def fingerprint() -> tuple[list[tuple], ...]:
         ),
         list(
             DomainScore.objects.order_by(
-                "conversation__client__bsn", "conversation__held_on", "domain__position"
+                "conversation__client__bsn_hash", "conversation__held_on", "domain__position"
             ).values_list("conversation__client__bsn", "domain__code", "score", "note")
         ),
         list(
-            Agreement.objects.order_by("plan__client__bsn", "plan__drawn_up_on", "id").values_list(
+            Agreement.objects.order_by(
+                "plan__client__bsn_hash", "plan__drawn_up_on", "id"
+            ).values_list(
                 "plan__client__bsn",
                 "plan__drawn_up_on",
                 "plan__client_signed_on",
@@ -139,13 +142,13 @@ def fingerprint() -> tuple[list[tuple], ...]:
             )
         ),
         list(
-            Invitation.objects.order_by("client__bsn", "meeting__date", "id").values_list(
+            Invitation.objects.order_by("client__bsn_hash", "meeting__date", "id").values_list(
                 "client__bsn", "meeting__title", "meeting__date", "invited_on", "attendance"
             )
         ),
         list(
             Trajectory.objects.order_by(
-                "client__bsn", "start_date", "instrument__name", "id"
+                "client__bsn_hash", "start_date", "instrument__name", "id"
             ).values_list(
                 "client__bsn",
                 "instrument__name",
@@ -162,7 +165,7 @@ def fingerprint() -> tuple[list[tuple], ...]:
         ),
         list(
             Commitment.objects.order_by(
-                "trajectory__client__bsn",
+                "trajectory__client__bsn_hash",
                 "trajectory__start_date",
                 "trajectory__instrument__name",
                 "trajectory_id",

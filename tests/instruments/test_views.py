@@ -264,8 +264,10 @@ def test_the_dossier_partial_uses_one_query(
     for _ in range(rows):
         start(client_a, consultant_a, instrument)
     template = Template("{% load trajectory_tags %}{% dossier_trajectories client %}")
+    request = rf.get("/")
+    request.user = consultant_a
     with django_assert_num_queries(1):
-        html = template.render(Context({"client": client_a, "perms": {}}))
+        html = template.render(Context({"client": client_a, "request": request}))
     assert html.count('id="trajectory-') == rows
 
 
