@@ -6,7 +6,7 @@ UV := .local/uv/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint audit env
+.PHONY: demo test lint audit env backup
 
 $(UV):
 	$(PYTHON) -m venv .local/uv
@@ -23,6 +23,11 @@ demo: env
 
 test: env
 	$(PY) -m tools.test $(PYTEST_ARGS)
+
+# A backup of the database (DATABASE_URL, else the project-local one) to FILE: docs/backup.md.
+backup: env
+	@test -n "$(FILE)" || { echo "usage: make backup FILE=casework.dump"; exit 2; }
+	$(PY) -m tools.backup backup "$(FILE)"
 
 lint: env
 	$(VENV)/bin/ruff check .

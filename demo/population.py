@@ -28,7 +28,19 @@ from django.db import connection, transaction
 from faker import Faker
 
 from casework.models import User
-from clients.models import Client
+from clients.models import (
+    Agreement,
+    AgreementReview,
+    BenefitPeriod,
+    Client,
+    ClientGroupAssignment,
+    Conversation,
+    DomainScore,
+    Invitation,
+    LadderMeasurement,
+    Meeting,
+    Plan,
+)
 from demo.bsns import MAX_CLIENTS
 from demo.budgets import ensure_budgets
 from demo.context import build_context
@@ -36,10 +48,11 @@ from demo.distributions import GROUPS
 from demo.employers import save_employers, save_placements, save_work_profiles
 from demo.people import draw_people
 from demo.policy import DemoDataError, References
-from demo.saving import save_people, save_sessions, take_ids
+from demo.saving import foreign_keys_checked_at_the_end, save_people, save_sessions, take_ids
 from demo.staff import DEMO_USERNAMES, draw_staff, ensure_teams
 from demo.trajectories import Catalogue, save_trajectories
 from demo.vignettes import VIGNETTES
+from instruments.models import Commitment, Employer, Placement, Trajectory, Vacancy, WorkProfile
 
 T = TypeVar("T")
 
@@ -48,6 +61,14 @@ DEFAULT_SEED = 7411
 DEFAULT_YEARS = 3
 CHUNK_SIZE = 2000  # clients drawn and inserted at a time
 BATCH_SIZE = 2000  # users per INSERT statement
+# The tables filled with COPY: their foreign keys are checked once, at the end (demo.saving).
+LOADED = (
+    *(Client, Client.barriers.through, Client.consultants.through, BenefitPeriod),
+    *(ClientGroupAssignment, LadderMeasurement, Meeting, Invitation, Plan, Agreement),
+    *(Conversation, Conversation.checklist.through, Conversation.referred_to.through),
+    *(DomainScore, AgreementReview, Trajectory, Commitment, Employer, Vacancy, Placement),
+    *(WorkProfile, WorkProfile.sectors.through),
+)
 
 
 @dataclasses.dataclass(slots=True)
@@ -100,26 +121,29 @@ def seed_demo(
     trajectory_rng = random.Random(f"trajectories-{seed}")  # noqa: S311 - as rng
     # So do the employer services.
     employer_rng = random.Random(f"employers-{seed}")  # noqa: S311 - as rng
-    employers, employer_counts = save_employers(
-        employer_rng, refs, clients=clients, today=today, window_start=ctx.window_start
-    )
-    counts.update(employer_counts)
-    for chunk in chunked(draw_people(ctx, clients), CHUNK_SIZE):
-        # The meetings first: the chunk's conversations and invitations point at them.
-        counts["meetings"] += save_sessions(ctx.meetings.take_new(), refs, team_ids)
-        client_ids = take_ids(Client, len(chunk))
-        counts.update(save_people(chunk, client_ids, refs))
-        counts.update(
-            save_trajectories(
-                trajectory_rng, catalogue, chunk, client_ids, refs, today=today, scale=scale
-            )
+    with foreign_keys_checked_at_the_end(LOADED):
+        employers, employer_counts = save_employers(
+            employer_rng, refs, clients=clients, today=today, window_start=ctx.window_start
         )
-        # After the trajecten: a placement follows the client's wage cost subsidy and job coaching.
-        counts.update(save_placements(employers, chunk, client_ids, today=today))
-        counts.update(save_work_profiles(employers, chunk, client_ids))
-        groups.update(GROUPS[person.group] for person in chunk if person.work.assignments)
-    with connection.cursor() as cursor:
-        # Fresh planner statistics: autovacuum would take a while to notice millions of new rows,
-        # and until it does the first queries get bad plans.
-        cursor.execute("ANALYZE")
+        counts.update(employer_counts)
+        for chunk in chunked(draw_people(ctx, clients), CHUNK_SIZE):
+            # The meetings first: the chunk's conversations and invitations point at them.
+            counts["meetings"] += save_sessions(ctx.meetings.take_new(), refs, team_ids)
+            client_ids = take_ids(Client, len(chunk))
+            counts.update(save_people(chunk, client_ids, refs))
+            counts.update(
+                save_trajectories(
+                    trajectory_rng, catalogue, chunk, client_ids, refs, today=today, scale=scale
+                )
+            )
+            # After the trajecten: a placement follows the client's wage cost subsidy and job
+            # coaching.
+            counts.update(save_placements(employers, chunk, client_ids, today=today))
+            counts.update(save_work_profiles(employers, chunk, client_ids))
+            groups.update(GROUPS[person.group] for person in chunk if person.work.assignments)
+        with connection.cursor() as cursor:
+            # Fresh planner statistics: autovacuum would take a while to notice millions of new
+            # rows, and until it does the first queries get bad plans. Taken before the keys are
+            # added back: their checks join the loaded tables.
+            cursor.execute("ANALYZE")
     return SeedResult(counts, groups)

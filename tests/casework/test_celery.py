@@ -7,37 +7,23 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from kombu import Connection
 
 from casework.models import Heartbeat
 from casework.tasks import heartbeat
+from tests.database import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_database_url() -> str:
-    """The test database, for the worker process."""
-    settings = connection.settings_dict
-    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    host = settings["HOST"]
-    if host.startswith("/"):
-        return f"postgres://{auth}@/{quote(host, safe='')}/{settings['NAME']}"
-    return f"postgres://{auth}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
 @contextmanager
 def worker(broker_environment: dict[str, str]) -> Iterator[subprocess.Popen]:
-    environment = {**os.environ, "DATABASE_URL": test_database_url(), **broker_environment}
+    environment = {**os.environ, "DATABASE_URL": database_url(), **broker_environment}
     process = subprocess.Popen(
         [
             sys.executable,

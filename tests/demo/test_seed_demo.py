@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, Q
 from django.test import RequestFactory
 
@@ -181,6 +182,27 @@ def test_seeds_the_requested_number_of_clients_and_reports_it():
     assert Client.objects.count() == CLIENTS
     assert f"{CLIENTS} clients" in output
     assert "consulent" in output
+
+
+def foreign_keys() -> list[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def test_the_foreign_keys_dropped_for_loading_are_back_and_checked_at_commit_again():
+    before = foreign_keys()
+
+    seed()
+
+    assert foreign_keys() == before
+    # Deferred as before: a link to a user that does not exist fails only at commit.
+    client = Client.objects.first()
+    link = Client.consultants.through.objects.create(client=client, user_id=-1)
+    link.delete()
 
 
 def test_every_bsn_passes_the_elfproef_and_is_unique():
