@@ -52,22 +52,7 @@ def get_client_for_user(
     `with_histories` (the dossier and the pages built on it) the histories are prefetched."""
     queryset = clients_for_user(user).select_related("team")
     if with_histories:
-        queryset = queryset.prefetch_related(
-            # The dossier shows all of these; one query each instead of one per row.
-            "barriers",
-            "consultants",
-            Prefetch("benefit_periods", queryset=BenefitPeriod.objects.select_related("partner")),
-            Prefetch(
-                "ladder_measurements",
-                queryset=LadderMeasurement.objects.select_related(
-                    "step", "target_step", "measured_by"
-                ),
-            ),
-            Prefetch(
-                "group_assignments",
-                queryset=ClientGroupAssignment.objects.select_related("group", "assigned_by"),
-            ),
-        )
+        queryset = with_dossier_histories(queryset)
     try:
         client = queryset.get(pk=pk)
     except Client.DoesNotExist:
@@ -75,6 +60,24 @@ def get_client_for_user(
     if for_change:
         check_changeable(user, client)
     return client
+
+
+def with_dossier_histories(queryset: QuerySet[Client]) -> QuerySet[Client]:
+    """The clients with what the dossier shows of them (barriers, consultants, benefit periods,
+    ladder measurements, klantgroep assignments): one query each instead of one per row."""
+    return queryset.prefetch_related(
+        "barriers",
+        "consultants",
+        Prefetch("benefit_periods", queryset=BenefitPeriod.objects.select_related("partner")),
+        Prefetch(
+            "ladder_measurements",
+            queryset=LadderMeasurement.objects.select_related("step", "target_step", "measured_by"),
+        ),
+        Prefetch(
+            "group_assignments",
+            queryset=ClientGroupAssignment.objects.select_related("group", "assigned_by"),
+        ),
+    )
 
 
 def check_changeable(user: User, client: Client) -> None:

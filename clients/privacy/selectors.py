@@ -15,17 +15,14 @@ from django.db.models import Prefetch, QuerySet
 from casework.models import AccessLog, User
 from clients.models import (
     AgreementReview,
-    BenefitPeriod,
     Client,
-    ClientGroupAssignment,
     Conversation,
     ConversationAddendum,
     DomainScore,
     Invitation,
-    LadderMeasurement,
     Plan,
 )
-from clients.selectors import clients_with_bsn
+from clients.selectors import clients_with_bsn, with_dossier_histories
 
 
 def access_log(
@@ -88,21 +85,8 @@ def client_for_subject_access(pk: int) -> Client:
         "referred_to",
     )
     return (
-        Client.objects.select_related("team")
+        with_dossier_histories(Client.objects.select_related("team"))
         .prefetch_related(
-            "barriers",
-            "consultants",
-            Prefetch("benefit_periods", queryset=BenefitPeriod.objects.select_related("partner")),
-            Prefetch(
-                "ladder_measurements",
-                queryset=LadderMeasurement.objects.select_related(
-                    "step", "target_step", "measured_by"
-                ),
-            ),
-            Prefetch(
-                "group_assignments",
-                queryset=ClientGroupAssignment.objects.select_related("group", "assigned_by"),
-            ),
             Prefetch("conversations", queryset=conversations),
             Prefetch(
                 "plans",
