@@ -171,8 +171,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # The cache (the dashboard keeps figures of closed quarters there). Without CACHE_URL each process
 # has its own memory cache, enough for `make demo` and the tests; production points it at Redis
-# so that every web process shares it.
+# so that every web process shares it. A Redis that is down or slow is a cache miss, not an error
+# (casework.cache.RedisCache), within a second.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "casework.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=0.5, socket_timeout=0.5
+    )
 
 # Celery. Without CELERY_BROKER_URL the broker is kombu's filesystem transport in .local/,
 # which is enough for `make demo`; production and CI point it at Redis.
@@ -185,8 +191,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "control_folder": str(_BROKER_DIR / "control"),
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # A message taken by a worker that dies comes back after the visibility timeout; it must
+    # exceed the longest task (a monitor at 100,000 clients). monitoring.report_services.
+    # resume_interrupted_builds does not wait that long. The socket timeouts bound a request that
+    # sends a task to a Redis that is down or hanging (above the worker's 1 s BRPOP).
+    else {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 3}
 )
+# Sending a task (in a request, after commit) to a broker that is down fails within about a
+# second instead of retrying for long: the sender logs it and the work is recorded in the
+# database, from where it is sent again (monitoring.report_services.resume_interrupted_builds) or
+# the job runs again (beat's hourly runs below).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -202,15 +223,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.tasks.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Hourly from 06:00, so that a run beat could not send (the broker was down) or a worker lost
+    # is made up within the hour; a run finds the day recorded already and stops (clients.tasks).
     "record-work-queue": {
         "task": "clients.tasks.record_work_queue",
-        "schedule": crontab(hour=6, minute=0),
+        "schedule": crontab(hour="6-18", minute=0),
     },
     # Retention (clients.retention): anonymise the clients whose retention period has ended, at
-    # night when nobody works in the dossiers, well before the monitor and work queue runs.
+    # night when nobody works in the dossiers, well before the monitor and work queue runs. Hourly
+    # through the night for the same reason as above; a run with nobody due changes nothing.
     "anonymise-expired-clients": {
         "task": "clients.tasks.anonymise_expired_clients",
-        "schedule": crontab(hour=3, minute=15),
+        "schedule": crontab(hour="3-5", minute=15),
+    },
+    # Monitors whose worker died or whose message was lost (or never sent: the broker was down)
+    # are sent again; also when a worker starts (casework.celery).
+    "resume-interrupted-monitors": {
+        "task": "monitoring.tasks.resume_interrupted_reports",
+        "schedule": 300.0,
     },
     # The periodic monitor of the last quarter (and in January-March of the last year). Daily by
     # default, so a run missed or failed is made up the next day; a monitor that is done is left

@@ -1,7 +1,8 @@
 """The clients resource of the REST API (/api/v1/clients/). Read-only. Clients are reached only
 through clients.selectors (the pages' scoping), and every response is written to the access log."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -108,7 +109,10 @@ class ClientViewSet(ApiViewSet[Client]):
         open_benefit = BenefitPeriod.objects.filter(client=OuterRef("pk"), end_date__isnull=True)
         return (
             selectors.with_current_status(selectors.clients_for_user(self.user))
-            .annotate(on_benefit=Exists(open_benefit))
+            # "Has an open benefit period" as one look-up per client of the page on the unique
+            # partial index one_open_benefit. Not EXISTS: planning for the whole team, not the
+            # page, PostgreSQL hashes all open periods first (25 ms of 30 at 100,000 clients).
+            .annotate(on_benefit=IsNull(Subquery(open_benefit.values("pk")[:1]), False))
             # The consultants of every client in the page in one query.
             .prefetch_related("consultants")
         )

@@ -11,7 +11,6 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -28,8 +27,6 @@ from instruments.models import Allocation, Budget, BudgetLine, Commitment, Traje
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MONTHS_IN_YEAR = 12  # the calendar, not policy
-# The fields of a budget line's or klantgroep's row as budget_overview reads them.
-SUMS = ("code", "name", "available", "committed", "realised", "clients", "realised_clients")
 
 
 def trajectories_for_client(client: Client) -> QuerySet[Trajectory]:
@@ -107,37 +104,28 @@ def budget_overview(
     in_year = Q(month__gte=year_start, month__lte=year_end)
     if started_by is not None:
         in_year &= Q(trajectory__start_date__lte=started_by)
-    realised_filter = in_year & Q(month__lte=this_month)
     elapsed = elapsed_months(year, today)
-
-    def commitments_sum(outer: str, filter_q: Q) -> Coalesce:
-        rows = (
-            Commitment.objects.filter(filter_q, **{outer: OuterRef("pk")})
-            .order_by()
-            .values(outer)
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
-        return Coalesce(Subquery(rows, output_field=money), Value(ZERO), output_field=money)
-
-    def clients_count(outer: str, filter_q: Q) -> Coalesce:
-        rows = (
-            Commitment.objects.filter(filter_q, **{outer: OuterRef("pk")})
-            .order_by()
-            .values(outer)
-            .annotate(n=Count("trajectory__client", distinct=True))
-            .values("n")
-        )
-        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-    # The distinct clients behind committed and behind realised, for aggregate().
-    clients_counts = {
+    commitment_sums = {
+        "committed": Coalesce(Sum("amount"), ZERO, output_field=money),
+        "realised": Coalesce(
+            Sum("amount", filter=Q(month__lte=this_month)), ZERO, output_field=money
+        ),
+        # The distinct clients behind committed and behind realised.
         "clients": Count("trajectory__client", distinct=True),
         "realised_clients": Count(
             "trajectory__client", distinct=True, filter=Q(month__lte=this_month)
         ),
     }
 
+    def sums_by(field: str) -> dict[int | None, dict[str, Any]]:
+        """The year's commitments summed per budget line or per klantgroep (None: none) in ONE
+        pass over them, not a correlated subquery per row and figure (which scanned the year's
+        commitments sixteen times for the klantgroepen: 70 ms at 100,000 clients)."""
+        rows = Commitment.objects.filter(in_year).order_by().values(field)
+        return {row.pop(field): row for row in rows.annotate(**commitment_sums)}
+
+    nothing = {"committed": ZERO, "realised": ZERO, "clients": 0, "realised_clients": 0}
+    line_sums = sums_by("line")
     lines = BudgetLine.objects.annotate(
         available=Coalesce(
             Subquery(
@@ -147,45 +135,20 @@ def budget_overview(
             Value(ZERO),
             output_field=money,
         ),
-        committed=commitments_sum("line", in_year),
-        realised=commitments_sum("line", realised_filter),
-        clients=clients_count("line", in_year),
-        realised_clients=clients_count("line", realised_filter),
-    ).values(*SUMS)
-
-    allocated = (
-        Allocation.objects.filter(budget__year=year, client_group=OuterRef("pk"))
+    ).values("pk", "code", "name", "available")
+    group_sums = sums_by("trajectory__client_group")
+    allocated: dict[int | None, Decimal] = dict(
+        Allocation.objects.filter(budget__year=year)
         .order_by()
         .values("client_group")
         .annotate(total=Sum("amount"))
-        .values("total")
+        .values_list("client_group", "total")
     )
-    groups = ClientGroup.objects.annotate(
-        available=Coalesce(
-            Subquery(allocated, output_field=money), Value(ZERO), output_field=money
-        ),
-        committed=commitments_sum("trajectory__client_group", in_year),
-        realised=commitments_sum("trajectory__client_group", realised_filter),
-        clients=clients_count("trajectory__client_group", in_year),
-        realised_clients=clients_count("trajectory__client_group", realised_filter),
-    ).values(*SUMS)
-    # Intake and clients without a klantgroep: the rows whose group is empty.
-    no_group = Commitment.objects.filter(in_year, trajectory__client_group__isnull=True).aggregate(
-        committed=Coalesce(Sum("amount"), ZERO, output_field=money),
-        realised=Coalesce(Sum("amount", filter=Q(month__lte=this_month)), ZERO, output_field=money),
-        **clients_counts,
-    )
-    no_group_allocated = Allocation.objects.filter(
-        budget__year=year, client_group__isnull=True
-    ).aggregate(total=Coalesce(Sum("amount"), ZERO, output_field=money))["total"]
-    totals = Commitment.objects.filter(in_year).aggregate(
-        committed=Coalesce(Sum("amount"), ZERO, output_field=money),
-        realised=Coalesce(Sum("amount", filter=Q(month__lte=this_month)), ZERO, output_field=money),
-        **clients_counts,
-    )
-    available_total = Budget.objects.filter(year=year).aggregate(
-        total=Coalesce(Sum("amount"), ZERO, output_field=money)
-    )["total"]
+    groups = ClientGroup.objects.values("pk", "code", "name")
+    totals = Commitment.objects.filter(in_year).aggregate(**commitment_sums)
+    line_list = list(lines)
+    # One budget per line and year (one_budget_per_year): the lines' budgets add up to the year's.
+    available_total = sum((line["available"] for line in line_list), ZERO)
 
     def row(key: str, label: str, available: Decimal, sums: Mapping[str, Any]) -> BudgetRow:
         """`sums` has committed, realised and the clients behind them."""
@@ -200,20 +163,28 @@ def budget_overview(
             realised_clients=sums["realised_clients"],
         )
 
-    group_rows = [row(g["code"], g["name"], g["available"], g) for g in groups]
-    if no_group_allocated or no_group["committed"]:
+    group_rows = [
+        row(g["code"], g["name"], allocated.get(g["pk"], ZERO), group_sums.get(g["pk"], nothing))
+        for g in groups
+    ]
+    # Intake and clients without a klantgroep: the commitments and allocations without a group.
+    no_group = group_sums.get(None, nothing)
+    if allocated.get(None) or no_group["committed"]:
         group_rows.append(
             row(
                 "",
                 gettext("Intake and clients without a client group"),
-                no_group_allocated,
+                allocated.get(None, ZERO),
                 no_group,
             )
         )
     return BudgetOverview(
         year=year,
         elapsed_months=elapsed,
-        lines=[row(line["code"], line["name"], line["available"], line) for line in lines],
+        lines=[
+            row(line["code"], line["name"], line["available"], line_sums.get(line["pk"], nothing))
+            for line in line_list
+        ],
         groups=group_rows,
         total=row("", "", available_total, totals),
         # The allocation table shows line, group and organisation names: joined in one query.

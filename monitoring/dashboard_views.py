@@ -17,7 +17,8 @@ indicators' own queries plus a fixed handful, whatever the number of clients; th
 every figure needs (klantgroepen, policy settings, the budget figures) are made once per page
 (shared_reads). Whole quarters that have ended are reproducible and cached for an hour
 (CACHE_SECONDS, in the cache of CACHE_URL), keyed by indicator, period, scope and language; the
-current quarter is never cached.
+current quarter up to today for CURRENT_CACHE_SECONDS (a few minutes: computing it takes seconds
+at 100,000 clients), which the page states.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import enum
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -56,7 +58,12 @@ from monitoring.scopes import (
     suppresses,
     with_own_team,
 )
-from monitoring.selectors import CACHE_SECONDS, compute_figures, is_whole_quarter
+from monitoring.selectors import (
+    CACHE_SECONDS,
+    CURRENT_CACHE_SECONDS,
+    compute_figures,
+    is_whole_quarter,
+)
 
 # The units of figures summed over the period (counts of people or trajecten, amounts): over part
 # of a quarter they are lower than over a whole one, so not compared with whole quarters.
@@ -220,6 +227,7 @@ def dashboard_sections(*, user: User, scope: Scope, today: datetime.date) -> lis
         ],
         scope,
         today=today,
+        current_seconds=CURRENT_CACHE_SECONDS,
     )
     targets = year_targets(today.year)
     sections: dict[Theme, Section] = {}
@@ -258,6 +266,17 @@ def consultant_caseloads(user: User) -> QuerySet[User]:
     return team_overview(user).annotate(clients=Subquery(count, output_field=IntegerField()))
 
 
+def cached_caseloads(user: User, today: datetime.date) -> list[User]:
+    """consultant_caseloads, kept for CURRENT_CACHE_SECONDS per team and day like the current
+    quarter's figures (counting a whole team's caseloads takes about 0.3 s at 100,000 clients)."""
+    key = f"monitoring:caseloads:{user.team_id}:{today.isoformat()}"
+    caseloads = cache.get(key)
+    if caseloads is None:
+        caseloads = list(consultant_caseloads(user))
+        cache.set(key, caseloads, CURRENT_CACHE_SECONDS)
+    return caseloads
+
+
 # --- The page ---------------------------------------------------------------------------------
 
 
@@ -286,6 +305,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "partial": not is_whole_quarter(periods[-1]),
             "threshold": settings.SMALL_CELL_THRESHOLD,
             "cache_minutes": CACHE_SECONDS // 60,
-            "caseloads": list(consultant_caseloads(user)) if can_see_persons(user) else None,
+            "current_cache_minutes": CURRENT_CACHE_SECONDS // 60,
+            "caseloads": cached_caseloads(user, today) if can_see_persons(user) else None,
         },
     )

@@ -1,23 +1,35 @@
 """Writes of the monitor archive: requesting a monitor, building it, recording a failure.
 
 A monitor is built by a Celery task (monitoring.tasks.build_report) with acks late, so a task can
-run twice: after a worker crash, a broker redelivery, a second request. Building is therefore
-idempotent: one row per period (a unique constraint), a done monitor is left alone, two workers
-never build the same row at once (a PostgreSQL advisory lock, released by the database when a
-worker dies), and the files are stored in one UPDATE together with the status "done".
+run twice: after a worker crash, a broker redelivery, a second request, a resumed build. Building
+is therefore idempotent: one row per period (a unique constraint), a done monitor is left alone,
+two workers never build the same row at once (a PostgreSQL advisory lock, released by the
+database when a worker dies), and the files are stored in one UPDATE together with the status
+"done".
+
+The database, not the broker, is the record of what is to be built: a request whose message
+cannot be sent (the broker is down) stays queued, and a build whose worker died stays running
+with its lock free. resume_interrupted_builds, run when a worker starts and every few minutes by
+beat, sends both again; a message the broker still holds is then delivered twice, which is
+harmless.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
+import functools
 import logging
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import override
+from kombu.exceptions import OperationalError
 
 from casework.models import User
 from monitoring import report
@@ -35,11 +47,34 @@ TIME_LIMIT = 1860
 # The first key of the advisory lock on a report being built ("mo" "ni": monitoring).
 LOCK_NAMESPACE = 0x6D6F6E69
 
+# How long a monitor may wait in the queue before resume_interrupted_builds sends its message
+# again (it was lost, or never sent while the broker was down): longer than a build waits for its
+# retry (the task's default_retry_delay, 60 s) and for the builds queued before it, usually.
+# Sending too early only costs a duplicate message, which finds the monitor done or locked.
+RESEND_AFTER = datetime.timedelta(minutes=5)
 
-def _enqueue(report_row: Report) -> None:
+
+def _enqueue(report_id: int) -> None:
+    """Send the build's message once the transaction has committed (the worker must find the
+    row)."""
+    transaction.on_commit(functools.partial(_send, report_id))
+
+
+def _send(report_id: int) -> None:
+    """Send a build's message. A broker that is down must not fail the request that asked for
+    it (the monitor is saved, queued): the failure is logged, and resume_interrupted_builds sends
+    the message again when the broker is back. Bounded by the publish retry policy (settings)."""
     from monitoring.tasks import build_report  # the task module imports this one
 
-    build_report.delay_on_commit(report_row.pk)
+    try:
+        build_report.delay(report_id)
+    except (OperationalError, OSError):
+        logger.warning(
+            "Monitor %s is queued, but its message could not be sent to the broker; it is sent "
+            "again when the broker is back",
+            report_id,
+            exc_info=True,
+        )
 
 
 def normalise(period: Period) -> Period:
@@ -71,7 +106,7 @@ def request_report(*, period: Period, requested_by: User | None) -> Report:
         return row
     if row.status == ReportStatus.FAILED:
         _requeue(row, requested_by=requested_by)
-    _enqueue(row)
+    _enqueue(row.pk)
     if created:
         logger.info("Monitor %s requested", row.period.label)
     return row
@@ -95,7 +130,7 @@ def rebuild_report(*, report_row: Report, requested_by: User) -> bool:
     if not can_rebuild(row, now=timezone.now()):
         return False
     _requeue(row, requested_by=requested_by)
-    _enqueue(row)
+    _enqueue(row.pk)
     return True
 
 
@@ -186,23 +221,61 @@ def record_failure(*, report_id: int, reason: FailureReason, final: bool) -> Non
     )
 
 
-def fail_abandoned_builds(*, now: datetime.datetime) -> list[Report]:
-    """Monitors "running" for longer than the hard time limit: their worker was killed (the hard
-    limit itself, the kernel's OOM killer) without recording a failure, and the message is not
-    delivered again. They are failed with the reason timeout, so that asking for them or
-    rebuilding them builds them again. A build whose lock is still held is alive and left alone.
-    A few rows at most: each is locked on its own."""
-    stuck = Report.objects.filter(
-        status=ReportStatus.RUNNING, started_at__lt=now - datetime.timedelta(seconds=TIME_LIMIT)
-    ).defer("pdf", "csv", "xlsx")
-    failed = []
-    for row in stuck:
-        with _building(row.pk) as acquired:
-            if acquired and Report.objects.filter(pk=row.pk, status=ReportStatus.RUNNING).update(
-                status=ReportStatus.FAILED, failure_reason=FailureReason.TIMEOUT, finished_at=now
-            ):
-                failed.append(row)
-    return failed
+@dataclasses.dataclass(frozen=True)
+class Sweep:
+    """What resume_interrupted_builds did: the ids of the monitors sent again, by why."""
+
+    resumed: list[int]  # were being built by a worker that died
+    resent: list[int]  # waited in the queue too long: their message was lost or never sent
+    failed: list[int]  # were being built for longer than allowed (TIME_LIMIT)
+
+
+def resume_interrupted_builds(*, now: datetime.datetime) -> Sweep:
+    """Send again the builds the broker will not deliver soon, so that a monitor is never left
+    queued or running for nothing (run when a worker starts and every few minutes by beat):
+
+    - "Running" with its lock free: the worker building it died (killed, restarted, a deploy).
+      With the Redis broker, its unacknowledged message comes back only after the visibility
+      timeout, an hour. Queued again and sent, unless it had been building for longer than the
+      hard time limit: another attempt would take as long, so it is failed (reason timeout), and
+      asking for it or rebuilding it builds it again. A build whose lock is held is alive.
+    - "Queued" for longer than RESEND_AFTER: its message was lost or never sent (the broker was
+      down when it was asked for). Sent again.
+
+    A duplicate of a message the broker still holds finds the monitor locked or done and does
+    nothing. A few rows at most: each running row is locked on its own."""
+    started_too_long_ago = Q(started_at__lt=now - datetime.timedelta(seconds=TIME_LIMIT))
+    running = (
+        Report.objects.filter(status=ReportStatus.RUNNING)
+        .annotate(timed_out=ExpressionWrapper(started_too_long_ago, output_field=BooleanField()))
+        .values_list("pk", "timed_out")
+    )
+    resumed, failed = [], []
+    for report_id, timed_out in running:
+        with _building(report_id) as acquired:
+            if not acquired:
+                continue  # being built
+            # Under the lock: no worker can mark the row running or done meanwhile.
+            still_running = Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING)
+            if timed_out:
+                if still_running.update(
+                    status=ReportStatus.FAILED,
+                    failure_reason=FailureReason.TIMEOUT,
+                    finished_at=now,
+                ):
+                    failed.append(report_id)
+            elif still_running.update(status=ReportStatus.QUEUED, started_at=None):
+                resumed.append(report_id)
+    waiting_since = Coalesce("started_at", "requested_at")
+    resent = list(
+        Report.objects.alias(waiting_since=waiting_since)
+        .filter(status=ReportStatus.QUEUED, waiting_since__lt=now - RESEND_AFTER)
+        .exclude(pk__in=resumed)
+        .values_list("pk", flat=True)
+    )
+    for report_id in resumed + resent:
+        _enqueue(report_id)
+    return Sweep(resumed=resumed, resent=resent, failed=failed)
 
 
 def due_periods(*, today: datetime.date) -> list[Period]:

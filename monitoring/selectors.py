@@ -2,9 +2,10 @@
 (monitoring.scopes decides for whom).
 
 The indicators' figures of whole quarters that have ended are reproducible and cached for an hour
-(CACHE_SECONDS, in the cache of CACHE_URL), keyed by indicator, period, scope and language; a
-period that has not ended is never cached. The dashboard and the API read them through
-compute_figures."""
+(CACHE_SECONDS, in the cache of CACHE_URL), keyed by indicator, period, scope and language. A
+period that has not ended is not reproducible: the API computes it on every call, the dashboard
+keeps it for CURRENT_CACHE_SECONDS (compute_figures' `current_seconds`). The dashboard and the API
+read them through compute_figures."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ from monitoring.scopes import effective_scope
 # histories, so only a correction recorded later (a benefit ended with a date in the past) makes
 # them out of date.
 CACHE_SECONDS = 60 * 60
+# How long the dashboard keeps the figures of the current quarter up to today (a team leader on
+# their own team): computing every indicator over the histories takes seconds at 100,000 clients
+# (bench/pages.py), too slow for every page view. The key has the period's last day, today, so a
+# new day starts afresh; within the day a figure is at most this old, and the page says so.
+CURRENT_CACHE_SECONDS = 5 * 60
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,20 +83,27 @@ def compute_figures(
     scope: Scope,
     *,
     today: datetime.date,
+    current_seconds: int = 0,
 ) -> dict[tuple[str, Period], Figure]:
     """Each indicator for its periods, in its effective scope, within one shared_reads() batch
     (only the indicators asked for are computed). Figures of whole quarters that have ended are
     reproducible, so they come from the cache when there (one cache round trip each way); the
-    rest, the current quarter among them, are computed and never cached."""
+    rest, the current quarter among them, are computed, and with `current_seconds` kept in the
+    cache for that long."""
+
+    def closed(period: Period) -> bool:
+        return is_whole_quarter(period) and period.end < today
+
     keys = {
         (indicator.code, period): _cache_key(indicator, period, effective_scope(indicator, scope))
         for indicator, periods in wanted
         for period in periods
-        if is_whole_quarter(period) and period.end < today
+        if current_seconds or closed(period)
     }
     cached = cache.get_many(keys.values())
     figures: dict[tuple[str, Period], Figure] = {}
     fresh: dict[str, Figure] = {}
+    fresh_current: dict[str, Figure] = {}
     with shared_reads():
         for indicator, periods in wanted:
             indicator_scope = effective_scope(indicator, scope)
@@ -102,7 +115,9 @@ def compute_figures(
                 figure = indicator.compute(period, indicator_scope)
                 figures[indicator.code, period] = figure
                 if key is not None:
-                    fresh[key] = figure
+                    (fresh if closed(period) else fresh_current)[key] = figure
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)
+    if fresh_current:
+        cache.set_many(fresh_current, current_seconds)
     return figures

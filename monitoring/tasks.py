@@ -1,4 +1,6 @@
-"""Background jobs of the monitor: building one, and beat's job that asks for the due ones."""
+"""Background jobs of the monitor: building one, beat's job that asks for the due ones, and the
+sweep that sends again the builds the broker will not deliver (report_services.
+resume_interrupted_builds)."""
 
 import logging
 
@@ -51,10 +53,21 @@ def build_report(self: Task, report_id: int) -> None:
 
 @shared_task(name="monitoring.tasks.build_due_reports")
 def build_due_reports() -> None:
-    """Daily (Celery beat): first fail the builds that were killed (report_services.
-    fail_abandoned_builds), then ask for the monitor of the last completed quarter and, in the
-    first quarter, of the last completed year, unless they are done already."""
-    for row in report_services.fail_abandoned_builds(now=timezone.now()):
-        logger.warning("Monitor %s was left being built; marked failed", row.period.label)
+    """Daily (Celery beat): ask for the monitor of the last completed quarter and, in the first
+    quarter, of the last completed year, unless they are done already. A day on which beat could
+    not send this (the broker was down) is made up the next day."""
     for row in report_services.request_due_reports(today=timezone.localdate()):
         logger.info("Monitor %s: %s", row.period.label, row.status)
+
+
+@shared_task(name="monitoring.tasks.resume_interrupted_reports")
+def resume_interrupted_reports() -> None:
+    """When a worker starts (casework.celery) and every few minutes (beat): send again the builds
+    whose worker died or whose message was lost; fail the ones that ran out of time."""
+    sweep = report_services.resume_interrupted_builds(now=timezone.now())
+    for report_id in sweep.resumed:
+        logger.warning("Monitor %s: its worker died while building it; sent again", report_id)
+    for report_id in sweep.resent:
+        logger.warning("Monitor %s: waited in the queue too long; sent again", report_id)
+    for report_id in sweep.failed:
+        logger.warning("Monitor %s: was building for longer than allowed; failed", report_id)

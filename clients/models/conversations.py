@@ -185,6 +185,25 @@ class Conversation(models.Model):
             models.Index(
                 fields=["client", "kind", "status", "-held_on"], name="conversation_client_idx"
             ),
+            # The last completed progress or ambition conversation per client up to a day (the
+            # monitor's progress_conversations_on_time, monitoring.indicators.know_our_clients):
+            # the first entry of the client's range, without sorting.
+            models.Index(
+                fields=["client", "-held_on"],
+                condition=Q(
+                    status=ConversationStatus.COMPLETED,
+                    kind__in=[ConversationKind.PROGRESS, ConversationKind.AMBITION],
+                ),
+                name="conversation_progress_idx",
+            ),
+            # The clients with a completed conversation in a window of days (the monitor's
+            # inactive_clients, monitoring.indicators.know_our_clients): an index-only range scan.
+            models.Index(
+                fields=["held_on"],
+                include=["client"],
+                condition=Q(status=ConversationStatus.COMPLETED),
+                name="conversation_held_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -233,8 +233,19 @@ class LadderMeasurement(models.Model):
         ordering = ["-measured_on", "-id"]
         verbose_name = _("ladder measurement")
         verbose_name_plural = _("ladder measurements")
-        # The current step: the newest measurement per client.
-        indexes = [models.Index(fields=["client", "-measured_on", "-id"], name="ladder_client_idx")]
+        indexes = [
+            # The current step: the newest measurement per client. With the steps, so that the
+            # monitor's ladder_climbed (the steps per client on two days:
+            # monitoring.indicators.development) reads them from the index alone.
+            models.Index(
+                fields=["client", "-measured_on", "-id"],
+                include=["step", "target_step"],
+                name="ladder_client_idx",
+            ),
+            # The clients measured in a window of days (the monitor's inactive_clients,
+            # monitoring.indicators.know_our_clients): an index-only range scan.
+            models.Index(fields=["measured_on"], include=["client"], name="ladder_measured_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measured_on}: {self.step.number} → {self.target_step.number}"
@@ -279,7 +290,17 @@ class ClientGroupAssignment(models.Model):
                 fields=["client"], condition=Q(end_date__isnull=True), name="one_current_group"
             ),
         ]
-        indexes = [models.Index(fields=["client", "-start_date"], name="group_client_idx")]
+        indexes = [
+            # A client's klantgroepen, newest first (the dossier, the work queue), and the
+            # klantgroep on a day, once per client of the bestand (the monitor's
+            # monitoring.indicators.caseload.group_on): the newest assignment started by the day
+            # that has not ended before it, read from the index alone, in its order.
+            models.Index(
+                fields=["client", "-start_date", "-id"],
+                include=["end_date", "group"],
+                name="group_on_day_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.group} {self.start_date} - {self.end_date or ''}"

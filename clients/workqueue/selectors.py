@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -148,37 +148,30 @@ def _last_conversation(*kinds: str) -> Subquery:
     return Subquery(conversations.order_by("-held_on").values("held_on")[:1])
 
 
-def last_activity(*, up_to: datetime.date | None = None, also: Sequence[Any] = ()) -> Greatest:
-    """The day of the client's (OuterRef("pk")) last activity, NULL without any: what a
-    consultant calls contact or participation. The latest of a completed conversation of any
-    kind, a ladder measurement, the start of a klantgroep assignment, a plan drawn up, the start
-    of a benefit and attendance at a meeting, each on or before `up_to` (everything recorded
-    without it: the work queue's today).
+def activity_histories() -> list[tuple[QuerySet[Any], str]]:
+    """What a consultant calls contact or participation, as the histories that record it and the
+    date of each: a completed conversation of any kind, a ladder measurement, the start of a
+    klantgroep assignment, a plan drawn up, the start of a benefit and attendance at a meeting.
+    One list for the work queue (last_activity) and the monitor's indicator inactive_clients
+    (monitoring.indicators.know_our_clients, which adds trajecten: see the module docstring)."""
+    return [
+        (Conversation.objects.filter(status=ConversationStatus.COMPLETED), "held_on"),
+        (LadderMeasurement.objects.all(), "measured_on"),
+        (ClientGroupAssignment.objects.all(), "start_date"),
+        (Plan.objects.all(), "drawn_up_on"),
+        (BenefitPeriod.objects.all(), "start_date"),
+        (Invitation.objects.filter(attendance=Attendance.PRESENT), "meeting__date"),
+    ]
 
-    `also`: more activity dates of the outer client, from the apps that depend on clients (the
-    monitor adds the last day a traject ran; see the module docstring for why the work queue
-    does not). One rule for the work queue and the monitor's indicator inactive_clients."""
-    client = OuterRef("pk")
 
-    def latest(histories: QuerySet[Any], field: str) -> Subquery:
-        if up_to is not None:
-            histories = histories.filter(**{f"{field}__lte": up_to})
-        return Subquery(histories.order_by(f"-{field}").values(field)[:1])
-
+def last_activity() -> Greatest:
+    """The day of the client's (OuterRef("pk")) last activity (activity_histories), NULL without
+    any."""
     return Greatest(
-        latest(
-            Conversation.objects.filter(client=client, status=ConversationStatus.COMPLETED),
-            "held_on",
+        *(
+            Subquery(rows.filter(client=OuterRef("pk")).order_by(f"-{field}").values(field)[:1])
+            for rows, field in activity_histories()
         ),
-        latest(LadderMeasurement.objects.filter(client=client), "measured_on"),
-        latest(ClientGroupAssignment.objects.filter(client=client), "start_date"),
-        latest(Plan.objects.filter(client=client), "drawn_up_on"),
-        latest(BenefitPeriod.objects.filter(client=client), "start_date"),
-        latest(
-            Invitation.objects.filter(client=client, attendance=Attendance.PRESENT),
-            "meeting__date",
-        ),
-        *also,
         output_field=DateField(),
     )
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import ClientGroupAssignment
 from monitoring.indicators.base import Figure, Row, Scope, Theme, Unit, register, share, shared
-from monitoring.indicators.caseload import caseload_on, client_groups
+from monitoring.indicators.caseload import client_groups, in_group_at_end_of
 from monitoring.periods import Period
 
 # The klantgroep whose growth the council watches ("no unwanted side effects"). ClientGroup has
@@ -91,13 +91,15 @@ def _zorgen_at_start_and_end(period: Period, scope: Scope) -> tuple[int, int] | 
     zorgen = next((group for group in client_groups() if group.code == ZORGEN_CODE), None)
     if zorgen is None:
         return None
-    in_zorgen = Scope(team=scope.team, group=zorgen)
 
     def on(day: datetime.date) -> int:
         # Counted once per day and team in a batch (shared_reads): both Zorgen figures need it,
         # and one quarter's end is the next one's day before.
         key = ("zorgen_on", day, scope.team.pk if scope.team else None)
-        return shared(key, lambda: caseload_on(day, in_zorgen).count())
+        members = in_group_at_end_of(day, zorgen)
+        if scope.team is not None:
+            members = members.filter(client__team=scope.team)
+        return shared(key, members.count)
 
     return on(period.start - datetime.timedelta(days=1)), on(period.end)
 

@@ -705,14 +705,14 @@ def test_nothing_due_is_logged_and_notifies_nobody(caplog, application_manager):
     assert not Notification.objects.exists()
 
 
-def test_beat_runs_the_job_nightly():
+def test_beat_runs_the_job_hourly_at_night():
     entries = [
         entry
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
         if entry["task"] == "clients.tasks.anonymise_expired_clients"
     ]
     assert len(entries) == 1
-    assert entries[0]["schedule"].hour == {3}
+    assert entries[0]["schedule"].hour == {3, 4, 5}
 
 
 def call(*args):

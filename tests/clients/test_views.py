@@ -122,27 +122,6 @@ def populate(team, count, consultant=None):
         LadderMeasurementFactory(client=person)
 
 
-@pytest.mark.parametrize("rows", [3, 40])
-@pytest.mark.parametrize(
-    ("filters", "queries"),
-    [
-        # session, user, the user's team and unread notifications (layout), count, page,
-        # access log insert, the filter's choices (group, step, consultant)
-        (WHOLE_TEAM, 10),
-        # ... and the consultant filter's validation
-        ({}, 11),
-    ],
-)
-def test_the_list_query_count_does_not_grow_with_the_rows(
-    client, consultant_a, team_a, django_assert_num_queries, rows, filters, queries
-):
-    populate(team_a, rows, consultant=consultant_a)
-    client.force_login(consultant_a)
-    with django_assert_num_queries(queries):
-        response = client.get(reverse("clients:list"), filters)
-    assert len(response.context["page"]) == min(rows, 25)
-
-
 def test_filters_narrow_the_list(client, consultant_a, team_a):
     populate(team_a, 8)
     matchen = ClientGroup.objects.get(code="matchen")

