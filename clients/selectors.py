@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from typing import TYPE_CHECKING, TypeVar
 
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.lookups import Exact
 from django.http import Http404
 
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
 
 
 _C = TypeVar("_C", bound=Client)
+
+# A word of a typed name: letters and digits, as PostgreSQL's parser splits names into words
+# (hyphens, apostrophes, spaces and the like separate them).
+NAME_WORD = re.compile(r"[^\W_]+")
 
 
 def may_see_team(user: User, team: Team) -> bool:
@@ -142,17 +148,25 @@ def clients_with_bsn(queryset: QuerySet[_C], bsn: str) -> QuerySet[_C]:
 
 
 def search_clients(queryset: QuerySet[_C], term: str) -> QuerySet[_C]:
-    """A BSN (digits) matches exactly; anything else matches parts of the name."""
+    """THE client search (the caseload list, the meeting invitations). A BSN (digits) matches
+    exactly; anything else is a name: a client matches when each typed word is the START of a
+    word of their first name, surname prefix or last name, in any case ("khal" finds Khalil,
+    "van der berg" and "jansen-de" find Van der Berg and Jansen-de Vries; "alil" finds nobody).
+    Words, not parts of words, because the words are indexed (Client.name_search): a search
+    for parts of a name read every client of the team."""
     term = term.strip()
     if not term:
         return queryset
     bsn = normalise_bsn(term)
     if bsn.isdigit():
         return clients_with_bsn(queryset, bsn)
-    condition = Q()
-    for word in term.split():
-        condition &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
-    return queryset.filter(condition)
+    words = NAME_WORD.findall(term)
+    if not words:
+        return queryset.none()
+    # Only letters and digits reach to_tsquery, each quoted as one lexeme with a prefix match
+    # (:*): no search syntax of the user's. PostgreSQL lower-cases them as it did the names.
+    prefixes = " & ".join(f"'{word}':*" for word in words)
+    return queryset.filter(name_search=SearchQuery(prefixes, search_type="raw", config="simple"))
 
 
 @dataclasses.dataclass(frozen=True)

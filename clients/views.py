@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rules.contrib.views import permission_required
 
+from casework.models import PolicySettings
 from casework.rules import is_consultant
 from casework.services import record_access
 from casework.types import AuthenticatedHttpRequest
@@ -16,6 +17,7 @@ from clients import selectors, services
 from clients.forms import CaseloadFilterForm, ClientForm, ClientSearchForm
 
 PAGE_SIZE = 25
+LIST_FIELDS = ("bsn", "first_name", "surname_prefix", "last_name", "date_of_birth")
 SEARCH_SESSION_KEY = "clients_search"
 
 
@@ -42,7 +44,9 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     clients = selectors.search_clients(selectors.clients_for_user(request.user), term)
     if filter_form.is_valid():
         clients = selectors.filter_caseload(clients, **filter_form.cleaned_data)
-    clients = selectors.with_current_status(clients)
+    # The columns the list shows: a client's other fields (address, timestamps, the name search
+    # column) are read and converted for nothing on every page.
+    clients = selectors.with_current_status(clients).only(*LIST_FIELDS)
 
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     record_access(request=request, client_ids=[c.pk for c in page], view="clients:list")
@@ -87,6 +91,8 @@ def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "benefit_periods": periods,
             "timeline": selectors.client_timeline(client),
+            # Loaded once for the sections that apply it (due dates, plan, work).
+            "policy": PolicySettings.load(),
         },
     )
 

@@ -5,12 +5,14 @@ The indicators' figures of whole quarters that have ended are reproducible and c
 (CACHE_SECONDS, in the cache of CACHE_URL), keyed by indicator, period, scope and language. A
 period that has not ended is not reproducible: the API computes it on every call, the dashboard
 keeps it for CURRENT_CACHE_SECONDS (compute_figures' `current_seconds`). The dashboard and the API
-read them through compute_figures."""
+read them through compute_figures, which also says until when they stay as they are
+(Figures.expires: the dashboard keeps its markup of them no longer)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import time
 from collections.abc import Sequence
 
 from django.core.cache import cache
@@ -63,11 +65,26 @@ def is_whole_quarter(period: Period) -> bool:
     return period == Period.quarter_of(period.start)
 
 
+class Figures(dict[tuple[str, Period], Figure]):
+    """compute_figures' answer: each figure by indicator code and period, and `expires`: the
+    time (time.time()) at which the first of them leaves the cache, so that what is shown of
+    them is up to date again; no later than now for a figure that is not kept, no later than
+    CACHE_SECONDS from now when there are none."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expires = time.time() + CACHE_SECONDS
+
+    def kept_until(self, expires: float) -> None:
+        self.expires = min(self.expires, expires)
+
+
 def _cache_key(indicator: Indicator, period: Period, scope: Scope) -> str:
-    # The language too: a figure's row labels are translated when it is computed.
+    # The language too: a figure's row labels are translated when it is computed. The entry is
+    # (the time it expires, the figure): Figures.expires.
     return ":".join(
         (
-            "monitoring:figure",
+            "monitoring:figure-until",
             get_language() or "",
             indicator.code,
             period.start.isoformat(),
@@ -84,12 +101,12 @@ def compute_figures(
     *,
     today: datetime.date,
     current_seconds: int = 0,
-) -> dict[tuple[str, Period], Figure]:
+) -> Figures:
     """Each indicator for its periods, in its effective scope, within one shared_reads() batch
     (only the indicators asked for are computed). Figures of whole quarters that have ended are
     reproducible, so they come from the cache when there (one cache round trip each way); the
     rest, the current quarter among them, are computed, and with `current_seconds` kept in the
-    cache for that long."""
+    cache for that long. Stored with the time they leave the cache (Figures.expires)."""
 
     def closed(period: Period) -> bool:
         return is_whole_quarter(period) and period.end < today
@@ -100,8 +117,8 @@ def compute_figures(
         for period in periods
         if current_seconds or closed(period)
     }
-    cached = cache.get_many(keys.values())
-    figures: dict[tuple[str, Period], Figure] = {}
+    cached: dict[str, tuple[float, Figure]] = cache.get_many(keys.values())
+    figures = Figures()
     fresh: dict[str, Figure] = {}
     fresh_current: dict[str, Figure] = {}
     with shared_reads():
@@ -110,14 +127,18 @@ def compute_figures(
             for period in periods:
                 key = keys.get((indicator.code, period))
                 if key is not None and key in cached:
-                    figures[indicator.code, period] = cached[key]
+                    expires, figures[indicator.code, period] = cached[key]
+                    figures.kept_until(expires)
                     continue
                 figure = indicator.compute(period, indicator_scope)
                 figures[indicator.code, period] = figure
-                if key is not None:
+                if key is None:
+                    figures.kept_until(time.time())
+                else:
                     (fresh if closed(period) else fresh_current)[key] = figure
-    if fresh:
-        cache.set_many(fresh, CACHE_SECONDS)
-    if fresh_current:
-        cache.set_many(fresh_current, current_seconds)
+    for entries, seconds in ((fresh, CACHE_SECONDS), (fresh_current, current_seconds)):
+        if entries:
+            expires = time.time() + seconds
+            cache.set_many({key: (expires, figure) for key, figure in entries.items()}, seconds)
+            figures.kept_until(expires)
     return figures

@@ -153,8 +153,10 @@ def domain_score_table(client: Client) -> ScoreTable:
         DomainScore.objects.filter(
             conversation__client=client, conversation__status=ConversationStatus.COMPLETED
         )
-        # Rows need the domain, columns the conversation: both come with the score.
+        # Rows need the domain, columns the conversation: both come with the score, with only
+        # the columns the table shows (not the conversation's report and answers).
         .select_related("domain", "conversation")
+        .only("score", "domain__name", "domain__position", "conversation__held_on")
         .order_by("conversation__held_on", "conversation_id")
     )
     conversations: dict[int, Conversation] = {}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
-from clients.forms import DateInput
+from clients.forms import DateInput, PlainSelect
 from clients.models import Attendance, Client, ClientGroup, Invitation, Meeting, MeetingKind
 
 
@@ -94,7 +94,9 @@ class InviteClientsForm(forms.Form):
 def meeting_label(meeting: Meeting) -> str:
     return "{title} ({kind}), {date} {time}, {place}".format(
         title=meeting.title,
-        kind=meeting.get_kind_display(),
+        # The enum's label: get_kind_display() rebuilds the field's choices on every call, and
+        # the dossier labels every upcoming meeting of the team.
+        kind=MeetingKind(meeting.kind).label,
         date=date_format(meeting.date, "SHORT_DATE_FORMAT"),
         time=time_format(meeting.start_time, "H:i"),
         place=meeting.place,
@@ -110,6 +112,8 @@ class InviteToMeetingForm(forms.Form):
     meeting = forms.TypedChoiceField(
         label=_("Invite to meeting"),
         coerce=int,
+        # Every upcoming meeting of the team is an option, on every dossier.
+        widget=PlainSelect,
         help_text=_("Kick-off meetings for the client's current client group come first."),
     )
 

@@ -8,6 +8,8 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +99,15 @@ class Client(models.Model):
     # Set when the retention period ended and the personal data was removed; the facts the
     # monitors count (benefit periods, ladder steps, klantgroepen, trajecten) stay.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    # The words of the name, for the name search (clients.selectors.search_clients): kept by
+    # PostgreSQL itself, so it follows every write of the name (also anonymisation and COPY).
+    # The 'simple' configuration lower-cases and keeps every word whole: no stemming, no stop
+    # words ("van", "de" are words a consultant types).
+    name_search = models.GeneratedField(
+        expression=SearchVector("first_name", "surname_prefix", "last_name", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -107,6 +118,9 @@ class Client(models.Model):
             models.Index(
                 fields=["team", "last_name", "first_name", "id"], name="client_team_name_idx"
             ),
+            # The name search (search_clients): the clients with a word starting with each typed
+            # word, combined with the team by a bitmap AND; LIKE '%x%' read the whole team.
+            GinIndex(fields=["name_search"], name="client_name_search_idx"),
         ]
 
     def __str__(self) -> str:

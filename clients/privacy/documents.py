@@ -26,8 +26,8 @@ from clients.privacy.sections import Section, sections_of_other_apps, text
 # who prints it.
 LANGUAGE = "nl"
 # Client fields the section shows otherwise (the number), or that mean nothing to the client (the
-# look-up hash of the BSN, clients.bsn.bsn_digest).
-PERSON_SKIPPED = {"id", "bsn_hash"}
+# look-up hash of the BSN, clients.bsn.bsn_digest, and the words of the name search).
+PERSON_SKIPPED = {"id", "bsn_hash", "name_search"}
 # Conversation fields the table shows in columns of their own, or that say nothing to the client.
 CONVERSATION_COLUMNS = {"id", "client", "kind", "status", "held_on", "consultant"}
 

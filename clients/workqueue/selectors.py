@@ -192,9 +192,31 @@ def on_benefit(clients: QuerySet[Client]) -> QuerySet[Client]:
     ).filter(open_benefit__isnull=False)
 
 
+def _settings_key(policy: PolicySettings) -> tuple[Any, ...]:
+    """Every policy setting: what is built from them and kept is built anew when any changes."""
+    return tuple(getattr(policy, field.attname) for field in policy._meta.concrete_fields)
+
+
+# The due date expressions of the last policy settings they were built for. Building them is a
+# fifth of the work queue's Python time (once for the counts and once for the items) and they
+# never change with the settings: a query resolves a copy, never the expressions themselves.
+_expressions: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
 def due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
     """The due date of each client kind as an expression on a queryset from on_benefit() (see
-    the module docstring for the rules). NULL means nothing of that kind is due."""
+    the module docstring for the rules). NULL means nothing of that kind is due. Not to be
+    changed by the caller: they are kept for the next query (_expressions)."""
+    key = _settings_key(policy)
+    expressions = _expressions.get(key)  # one read: another thread may replace the entry
+    if expressions is None:
+        expressions = _build_due_date_expressions(policy)
+        _expressions.clear()  # other settings: the old ones are done with
+        _expressions[key] = expressions
+    return expressions
+
+
+def _build_due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
     benefit_start = F("open_benefit__start_date")
     group_start = F("current_group__start_date")
     per_year = F("current_group__group__progress_conversations_per_year")
@@ -456,21 +478,39 @@ class ClientDueDates:
     agreements_overdue: int
 
 
+# The query of client_due_dates for every client, without its filter on one client, for the
+# last day and policy settings it was built for: resolving its dozen correlated subqueries
+# cost twice as much as compiling and running it, and it is the same on every dossier of the
+# day. Only ever filtered (a clone), never evaluated itself.
+_due_dates_of_every_client: dict[tuple[Any, ...], QuerySet[Client, dict[str, Any]]] = {}
+
+
+def _due_dates_query(
+    today: datetime.date, policy: PolicySettings
+) -> QuerySet[Client, dict[str, Any]]:
+    key = (today, *_settings_key(policy))
+    query = _due_dates_of_every_client.get(key)  # one read: another thread may replace it
+    if query is None:
+        dues = due_date_expressions(policy)
+        query = (
+            on_benefit(Client.objects.all())
+            .annotate(
+                agreements_overdue=_agreement_count(due_date__lt=today),
+                **{f"due_{kind}": dues[kind] for kind in CLIENT_KINDS},
+            )
+            .values("agreements_overdue", *(f"due_{kind}" for kind in CLIENT_KINDS))
+        )
+        _due_dates_of_every_client.clear()  # another day or policy: the old one is done with
+        _due_dates_of_every_client[key] = query
+    return query
+
+
 def client_due_dates(
     client: Client, *, today: datetime.date, policy: PolicySettings
 ) -> ClientDueDates | None:
     """The next due date per conversation kind, when the client becomes (or became) inactive,
     and the number of overdue agreements; None when the client is not on benefit. One query."""
-    dues = due_date_expressions(policy)
-    row = (
-        on_benefit(Client.objects.filter(pk=client.pk))
-        .annotate(
-            agreements_overdue=_agreement_count(due_date__lt=today),
-            **{f"due_{kind}": dues[kind] for kind in CLIENT_KINDS},
-        )
-        .values("agreements_overdue", *(f"due_{kind}" for kind in CLIENT_KINDS))
-        .first()
-    )
+    row = _due_dates_query(today, policy).filter(pk=client.pk).first()
     if row is None:
         return None
     return ClientDueDates(

@@ -11,11 +11,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("instruments/work/_dossier_work.html", takes_context=True)
-def dossier_work(context: template.Context, client: Client) -> dict[str, Any]:
-    """The dossier's work section: three queries (the work profile, the policy settings, the
-    placements), whatever the number of sectors and placements."""
+def dossier_work(
+    context: template.Context, client: Client, policy: PolicySettings | None = None
+) -> dict[str, Any]:
+    """The dossier's work section: two queries (the work profile, the placements), whatever the
+    number of sectors and placements, and one for the policy settings unless the page passes
+    them."""
     today = timezone.localdate()
-    months = PolicySettings.load().durable_placement_months
+    months = (policy or PolicySettings.load()).durable_placement_months
     return {
         "client": client,
         "profile": employer_selectors.work_profile_of(client),

@@ -21,23 +21,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, TypeVar
 
+from django.db import connection
 from django.db.models import (
-    Aggregate,
-    Avg,
     Count,
-    DecimalField,
     Exists,
-    FloatField,
-    Func,
     IntegerField,
     Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
@@ -63,21 +58,8 @@ class InGroup(TypedDict):
     client_group: int | None
 
 
-class DaysInGroup(InGroup):
-    days: int
-
-
 # The average length of a month in days (365.25 / 12): calendar arithmetic, not policy.
 DAYS_PER_MONTH = Decimal("30.4375")
-
-
-class Median(Aggregate):
-    """The median, interpolated between the two middle values: PostgreSQL's percentile_cont."""
-
-    function = "percentile_cont"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
 
 
 # --- Building blocks, also used by client_groups ---------------------------------------------
@@ -152,6 +134,55 @@ def caseload_on(day: datetime.date, scope: Scope) -> QuerySet[WithAnnotations[Cl
     return in_scope(clients, scope, team="team")
 
 
+# caseload_on in SQL, for the set-based queries of the bestand's figures (Clients on benefit and
+# the time on benefit, progress_conversations_on_time, ladder_climbed): a common table expression
+# `bestand` over the parameters day, team and group (bestand_parameters), one row per client:
+# client_id; benefit_start, the start of the benefit period that covers the day (the one that
+# started first, then the one recorded first, should two cover it); client_group, the klantgroep
+# on the day, and group_start, the start of the assignment that gives it. The same clients and
+# klantgroepen as caseload_on (group_on's rule: the newest assignment covering the day, then the
+# one recorded last; tests/monitoring/test_indicator_queries.py compares them), but the benefit
+# periods and the klantgroep of every client are each read in one pass (DISTINCT ON; the
+# assignments over the index group_on_day_idx) and hash-joined, instead of one look-up per client
+# of the bestand (about 85,000 at 100,000 clients, half of those queries' time). MATERIALIZED:
+# inlined, PostgreSQL misjudges the joins of the queries that use it (minutes instead of a second).
+BESTAND_SQL = """
+bestand AS MATERIALIZED (
+    SELECT
+        on_benefit.client_id,
+        on_benefit.start_date AS benefit_start,
+        klantgroep.group_id AS client_group,
+        klantgroep.start_date AS group_start
+    FROM (
+        SELECT DISTINCT ON (benefit.client_id) benefit.client_id, benefit.start_date
+        FROM clients_benefitperiod benefit
+        WHERE benefit.start_date <= %(day)s
+            AND (benefit.end_date IS NULL OR benefit.end_date > %(day)s)
+        ORDER BY benefit.client_id, benefit.start_date, benefit.id
+    ) on_benefit
+    JOIN clients_client client ON client.id = on_benefit.client_id
+    LEFT JOIN (
+        SELECT DISTINCT ON (covering.client_id)
+            covering.client_id, covering.group_id, covering.start_date
+        FROM clients_clientgroupassignment covering
+        WHERE covering.start_date <= %(day)s
+            AND (covering.end_date IS NULL OR covering.end_date >= %(day)s)
+        ORDER BY covering.client_id, covering.start_date DESC, covering.id DESC
+    ) klantgroep ON klantgroep.client_id = on_benefit.client_id
+    WHERE (%(team)s::integer IS NULL OR client.team_id = %(team)s::integer)
+        AND (%(group)s::integer IS NULL OR klantgroep.group_id = %(group)s::integer)
+)"""
+
+
+def bestand_parameters(day: datetime.date, scope: Scope) -> dict[str, datetime.date | int | None]:
+    """The parameters of BESTAND_SQL."""
+    return {
+        "day": day,
+        "team": scope.team.pk if scope.team else None,
+        "group": scope.group.pk if scope.group else None,
+    }
+
+
 Found = Mapping[int | None, tuple[Decimal | int | None, int]]
 
 
@@ -212,8 +243,9 @@ def _months(days: Decimal | float | None) -> Decimal | None:
 def caseload(period: Period, scope: Scope) -> Figure:
     # The people per klantgroep of the bestand's days on benefit (time on benefit reads the
     # same): the clients and klantgroepen of caseload_on, read once for the three figures.
-    found = {row["client_group"]: (row["people"], row["people"]) for row in _bestand(period, scope)}
-    total = sum(n for n, _people in found.values())
+    days = _bestand_days(period, scope)
+    found = {group: (row["people"], row["people"]) for group, row in days.per_group.items()}
+    total = days.total["people"]
     return Figure(total, total, rows_per_group(found, scope))
 
 
@@ -449,45 +481,6 @@ def durable_outflow(period: Period, scope: Scope) -> Figure:
 # --- Time on benefit -------------------------------------------------------------------------
 
 
-def _days_on_benefit(
-    period: Period, scope: Scope, *, by_group: bool
-) -> QuerySet[WithAnnotations[BenefitPeriod, DaysInGroup]]:
-    """The bestand at the period's end, one row per client: the benefit period that covers the
-    last day (the one that started first, should two cover it), with `days`: from its start up
-    to and including that day, and the client's klantgroep on that day (`client_group`) when
-    asked for (`by_group`) or when the scope is one klantgroep: a subquery per client that the
-    total does not need.
-
-    Read from the benefit periods, so that `days` is a column and not a subquery per client (the
-    mean and the median each evaluated it again); the clients are those of caseload_on(day)."""
-    day = period.end
-    covering = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
-    started_earlier = BenefitPeriod.objects.filter(covering, client=OuterRef("client")).filter(
-        Q(start_date__lt=OuterRef("start_date"))
-        | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
-    )
-    periods: QuerySet[BenefitPeriod] = (
-        BenefitPeriod.objects.filter(covering)
-        .exclude(Exists(started_earlier))
-        .annotate(
-            days=Func(
-                Value(day),
-                "start_date",
-                template="(%(expressions)s + 1)",
-                arg_joiner=" - ",
-                output_field=IntegerField(),
-            ),
-        )
-    )
-    if by_group or scope.group is not None:
-        periods = periods.annotate(client_group=group_on(day, client=OuterRef("client")))
-    # The plugin cannot follow the conditional annotation; client_group is there when asked for.
-    return cast(
-        "QuerySet[WithAnnotations[BenefitPeriod, DaysInGroup]]",
-        in_scope(periods, scope, team="client__team"),
-    )
-
-
 TIME_ON_BENEFIT = {
     "theme": Theme.CASELOAD,
     "unit": Unit.MONTHS,
@@ -525,38 +518,62 @@ def time_on_benefit_median(period: Period, scope: Scope) -> Figure:
     return _time_on_benefit(period, scope, "median")
 
 
-def _days(period: Period, scope: Scope, *, by_group: bool) -> list[Mapping[str, Any]]:
-    """The people of the bestand at the period's end and the mean and the median of their days
-    on benefit, per klantgroep (`by_group`) or in total: one query each, read once within
+class BestandDays(NamedTuple):
+    """The people of the bestand at a period's end and the mean and the median of their days on
+    benefit (from the start of the benefit period that covers the last day up to and including
+    that day): per klantgroep and in total."""
+
+    per_group: dict[int | None, Mapping[str, Any]]
+    total: Mapping[str, Any]
+
+
+# _bestand_days's query: the bestand (BESTAND_SQL) grouped per klantgroep and in total
+# (GROUPING SETS: one pass for both; GROUPING(client_group) is 1 on the total's row, which an
+# empty bestand has too, with COUNT 0). Raw SQL for BESTAND_SQL's one-pass klantgroep: the ORM
+# can only look it up per client of the bestand.
+_BESTAND_DAYS_SQL = f"""
+WITH {BESTAND_SQL}, on_benefit AS (
+    SELECT client_group, %(day)s::date - benefit_start + 1 AS days FROM bestand
+)
+SELECT
+    GROUPING(client_group) = 1,
+    client_group,
+    AVG(days),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY days),
+    COUNT(*)
+FROM on_benefit
+GROUP BY GROUPING SETS ((client_group), ())
+"""  # noqa: S608 (BESTAND_SQL is a constant: no input)
+
+
+def _bestand_days(period: Period, scope: Scope) -> BestandDays:
+    """The bestand's days on benefit at the period's end: one query, read once within
     shared_reads() for the figures that need it (Clients on benefit and the time on benefit)."""
 
-    def read() -> list[Mapping[str, Any]]:
-        aggregates = {
-            "mean": Avg("days", output_field=DecimalField()),
-            "median": Median("days"),
-            "people": Count("pk"),
-        }
-        periods = _days_on_benefit(period, scope, by_group=by_group)
-        if by_group:
-            return list(periods.values("client_group").annotate(**aggregates))
-        return [periods.aggregate(**aggregates)]
+    def read() -> BestandDays:
+        with connection.cursor() as cursor:
+            cursor.execute(_BESTAND_DAYS_SQL, bestand_parameters(period.end, scope))
+            rows = cursor.fetchall()
+        per_group: dict[int | None, Mapping[str, Any]] = {}
+        total: Mapping[str, Any] = {}
+        for is_total, group, mean, median, people in rows:
+            measures = {"mean": mean, "median": median, "people": people}
+            if is_total:
+                total = measures
+            else:
+                per_group[group] = measures
+        return BestandDays(per_group, total)
 
     team = scope.team.pk if scope.team else None
     group = scope.group.pk if scope.group else None
-    return shared(("bestand_days", period.end, team, group, by_group), read)
-
-
-def _bestand(period: Period, scope: Scope) -> list[Mapping[str, Any]]:
-    return _days(period, scope, by_group=True)
+    return shared(("bestand_days", period.end, team, group), read)
 
 
 def _time_on_benefit(period: Period, scope: Scope, measure: str) -> Figure:
     """The mean or the median (`measure`) of the days on benefit, shown in months."""
-    found = {
-        row["client_group"]: (_months(row[measure]), row["people"])
-        for row in _bestand(period, scope)
-    }
-    [total] = _days(period, scope, by_group=False)
+    days = _bestand_days(period, scope)
+    found = {group: (_months(row[measure]), row["people"]) for group, row in days.per_group.items()}
+    total = days.total
     return Figure(
         _months(total[measure]), total["people"], rows_per_group(found, scope, empty=None)
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.dates import add_months
 from clients.models import Client
 from monitoring.indicators.base import Figure, Scope, Theme, Unit, register, share
-from monitoring.indicators.caseload import rows_per_group
+from monitoring.indicators.caseload import BESTAND_SQL, bestand_parameters, rows_per_group
 from monitoring.periods import Period
 
 if TYPE_CHECKING:
@@ -114,58 +114,37 @@ def ladder_climbed(period: Period, scope: Scope) -> Figure:
 
 
 # ladder_climbed's query. Each client's newest measurement up to a day is read for all clients at
-# once, as one ordered pass over the index ladder_client_idx (DISTINCT ON), and joined: the ORM
-# can express it only as two correlated subqueries per client of the bestand (one of them
-# evaluated twice, for the filter and for the count), several times slower at 100,000 clients.
-# The terms are caseload_on's (on benefit at the end of the day; the klantgroep on the day by
-# caseload.group_on's rule) and LadderMeasurement's ordering (the newest measurement up to a
-# day: latest measured_on, then highest id). The measurement at the period's end exists for every
-# client with one at the window's start (window_start <= day): the inner join keeps them all.
-_LADDER_CLIMBED_SQL = """
-WITH newest_before AS MATERIALIZED (
+# once, as one ordered pass over the index ladder_client_idx (DISTINCT ON, its steps included),
+# and joined: the ORM can express it only as two correlated subqueries per client of the bestand
+# (one of them evaluated twice, for the filter and for the count), several times slower at 100,000
+# clients. The steps' numbers are joined after DISTINCT ON, to one measurement per client instead
+# of every one up to the day. The clients and their klantgroep are caseload_on's (BESTAND_SQL),
+# the newest measurement up to a day LadderMeasurement's ordering (latest measured_on, then
+# highest id). The measurement at the period's end exists for every client with one at the
+# window's start (window_start <= day): the inner join keeps them all.
+_LADDER_CLIMBED_SQL = f"""
+WITH {BESTAND_SQL}, newest_before AS MATERIALIZED (
     SELECT DISTINCT ON (measurement.client_id)
-        measurement.client_id, step.number AS step, target.number AS target
+        measurement.client_id, measurement.step_id, measurement.target_step_id
     FROM clients_laddermeasurement measurement
-    JOIN clients_ladderstep step ON step.id = measurement.step_id
-    JOIN clients_ladderstep target ON target.id = measurement.target_step_id
     WHERE measurement.measured_on <= %(window_start)s
     ORDER BY measurement.client_id, measurement.measured_on DESC, measurement.id DESC
 ), newest_now AS MATERIALIZED (
-    SELECT DISTINCT ON (measurement.client_id) measurement.client_id, step.number AS step
+    SELECT DISTINCT ON (measurement.client_id) measurement.client_id, measurement.step_id
     FROM clients_laddermeasurement measurement
-    JOIN clients_ladderstep step ON step.id = measurement.step_id
     WHERE measurement.measured_on <= %(day)s
     ORDER BY measurement.client_id, measurement.measured_on DESC, measurement.id DESC
-), with_potential AS (
-    SELECT
-        before.client_id,
-        (
-            SELECT assignment.group_id
-            FROM clients_clientgroupassignment assignment
-            WHERE assignment.client_id = before.client_id
-                AND assignment.start_date <= %(day)s
-                AND (assignment.end_date IS NULL OR assignment.end_date >= %(day)s)
-            ORDER BY assignment.start_date DESC, assignment.id DESC
-            LIMIT 1
-        ) AS client_group,
-        now.step > before.step AS climbed
-    FROM newest_before before
-    JOIN newest_now now ON now.client_id = before.client_id
-    JOIN clients_client client ON client.id = before.client_id
-    WHERE before.target > before.step
-        AND (%(team)s::integer IS NULL OR client.team_id = %(team)s::integer)
-        AND EXISTS (
-            SELECT 1 FROM clients_benefitperiod benefit
-            WHERE benefit.client_id = before.client_id
-                AND benefit.start_date <= %(day)s
-                AND (benefit.end_date IS NULL OR benefit.end_date > %(day)s)
-        )
 )
-SELECT client_group, COUNT(*), COUNT(*) FILTER (WHERE climbed)
-FROM with_potential
-WHERE %(group)s::integer IS NULL OR client_group = %(group)s::integer
-GROUP BY client_group
-"""
+SELECT bestand.client_group, COUNT(*), COUNT(*) FILTER (WHERE step_now.number > step.number)
+FROM bestand
+JOIN newest_before before ON before.client_id = bestand.client_id
+JOIN clients_ladderstep step ON step.id = before.step_id
+JOIN clients_ladderstep target ON target.id = before.target_step_id
+JOIN newest_now now ON now.client_id = bestand.client_id
+JOIN clients_ladderstep step_now ON step_now.id = now.step_id
+WHERE target.number > step.number
+GROUP BY bestand.client_group
+"""  # noqa: S608 (BESTAND_SQL is a constant: no input)
 
 
 def share_per_group(per_group: Sequence[tuple[int | None, int, int]], scope: Scope) -> Figure:
@@ -186,11 +165,6 @@ def _ladder_climbed_per_group(
     with connection.cursor() as cursor:
         cursor.execute(
             _LADDER_CLIMBED_SQL,
-            {
-                "window_start": window_start,
-                "day": day,
-                "team": scope.team.pk if scope.team else None,
-                "group": scope.group.pk if scope.group else None,
-            },
+            {**bestand_parameters(day, scope), "window_start": window_start},
         )
         return cursor.fetchall()

@@ -25,7 +25,12 @@ from clients.plans.selectors import with_plan_status
 from clients.workqueue.selectors import activity_histories
 from instruments.models import Trajectory
 from monitoring.indicators.base import Figure, Scope, Theme, Unit, register
-from monitoring.indicators.caseload import caseload_on, policy_settings
+from monitoring.indicators.caseload import (
+    BESTAND_SQL,
+    bestand_parameters,
+    caseload_on,
+    policy_settings,
+)
 from monitoring.indicators.development import BESTAND, clients_per_group, share_per_group
 from monitoring.periods import Period
 
@@ -61,11 +66,9 @@ def progress_conversations_on_time(period: Period, scope: Scope) -> Figure:
         cursor.execute(
             _PROGRESS_ON_TIME_SQL,
             {
-                "day": period.end,
+                **bestand_parameters(period.end, scope),
                 "completed": ConversationStatus.COMPLETED,
                 "kinds": [ConversationKind.PROGRESS, ConversationKind.AMBITION],
-                "team": scope.team.pk if scope.team else None,
-                "group": scope.group.pk if scope.group else None,
             },
         )
         return share_per_group(cursor.fetchall(), scope)
@@ -74,15 +77,14 @@ def progress_conversations_on_time(period: Period, scope: Scope) -> Figure:
 # progress_conversations_on_time's query. Each client's last completed progress or ambition
 # conversation up to the day is read for all clients at once, as one ordered pass over the index
 # conversation_progress_idx (DISTINCT ON), and joined: as a correlated subquery per client of the
-# bestand (the ORM's way) it is about twice as slow at 100,000 clients. The terms are
-# caseload_on's (on benefit at the end of the day; the klantgroep on the day by
-# caseload.group_on's rule: the newest assignment covering the day, whose start restarts the
-# rhythm as in the work queue) and the work queue's due date: the later of the last conversation
+# bestand (the ORM's way) it is about twice as slow at 100,000 clients. The clients and their
+# klantgroep are caseload_on's (BESTAND_SQL; the start of the klantgroep's assignment restarts the
+# rhythm as in the work queue), the due date the work queue's: the later of the last conversation
 # and the group's start (GREATEST ignores NULLs), plus one year divided by the group's number of
 # progress conversations a year. It is NULL, and the client outside the share, when the group has
 # no rhythm (0 a year: NULLIF) or the client no group.
-_PROGRESS_ON_TIME_SQL = """
-WITH last_held AS MATERIALIZED (
+_PROGRESS_ON_TIME_SQL = f"""
+WITH {BESTAND_SQL}, last_held AS MATERIALIZED (
     SELECT DISTINCT ON (conversation.client_id) conversation.client_id, conversation.held_on
     FROM clients_conversation conversation
     WHERE conversation.status = %(completed)s
@@ -91,36 +93,20 @@ WITH last_held AS MATERIALIZED (
     ORDER BY conversation.client_id, conversation.held_on DESC
 ), outcomes AS (
     SELECT
-        assignment.group_id AS client_group,
+        bestand.client_group,
         (
-            GREATEST(last_held.held_on, assignment.start_date)
+            GREATEST(last_held.held_on, bestand.group_start)
             + make_interval(years => 1) / NULLIF(client_group.progress_conversations_per_year, 0)
         )::date >= %(day)s AS on_time
-    FROM clients_client client
-    LEFT JOIN LATERAL (
-        SELECT covering.group_id, covering.start_date
-        FROM clients_clientgroupassignment covering
-        WHERE covering.client_id = client.id
-            AND covering.start_date <= %(day)s
-            AND (covering.end_date IS NULL OR covering.end_date >= %(day)s)
-        ORDER BY covering.start_date DESC, covering.id DESC
-        LIMIT 1
-    ) assignment ON TRUE
-    LEFT JOIN clients_clientgroup client_group ON client_group.id = assignment.group_id
-    LEFT JOIN last_held ON last_held.client_id = client.id
-    WHERE (%(team)s::integer IS NULL OR client.team_id = %(team)s::integer)
-        AND EXISTS (
-            SELECT 1 FROM clients_benefitperiod benefit
-            WHERE benefit.client_id = client.id
-                AND benefit.start_date <= %(day)s
-                AND (benefit.end_date IS NULL OR benefit.end_date > %(day)s)
-        )
+    FROM bestand
+    LEFT JOIN clients_clientgroup client_group ON client_group.id = bestand.client_group
+    LEFT JOIN last_held ON last_held.client_id = bestand.client_id
 )
 SELECT client_group, COUNT(*), COUNT(*) FILTER (WHERE on_time)
 FROM outcomes
-WHERE on_time IS NOT NULL AND (%(group)s::integer IS NULL OR client_group = %(group)s::integer)
+WHERE on_time IS NOT NULL
 GROUP BY client_group
-"""
+"""  # noqa: S608 (BESTAND_SQL is a constant: no input)
 
 
 @register(
@@ -155,8 +141,8 @@ def current_plan(period: Period, scope: Scope) -> Figure:
     )
     clients = (
         # The dossier's plan rule, applied on the day: the age then, the klantgroep then, the
-        # plans drawn up by then.
-        with_plan_status(caseload_on(day, scope), on=day)
+        # plans drawn up by then. The policy settings are read once per batch.
+        with_plan_status(caseload_on(day, scope), on=day, policy=policy_settings())
         .filter(Q(plan_required_by_age=True) | Q(pk__in=may_need_one.values("client")))
         .filter(plan_required=True)
     )

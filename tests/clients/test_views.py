@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from casework.models import AccessLog
+from casework.models import AccessLog, Role
 from clients.bsn import bsn_digest
 from clients.models import Client, ClientGroup, LadderStep
+from tests.casework.factories import UserFactory
 from tests.clients.factories import (
     BenefitPeriodFactory,
     ClientFactory,
@@ -111,6 +112,28 @@ def test_a_consultant_starts_on_their_own_caseload(client, consultant_a, team_a,
     assert client.get(reverse("clients:list"), WHOLE_TEAM).context["page"].paginator.count == 3
 
 
+def test_the_filters_are_selects_with_the_current_choice_selected(
+    client, consultant_a, consultant_b, team_a
+):
+    colleague = UserFactory(
+        role=Role.CONSULTANT, team=team_a, first_name="Jo <b>", last_name="O'Neil"
+    )
+    matchen = ClientGroup.objects.get(code="matchen")
+    client.force_login(consultant_a)
+    response = client.get(
+        reverse("clients:list"), {"consultant": colleague.pk, "group": matchen.pk}
+    )
+    html = response.text
+    assert '<select name="consultant" id="id_consultant">' in html
+    assert '<option value="">' in html  # the whole team
+    assert f'<option value="{colleague.pk}" selected>Jo &lt;b&gt; O&#x27;Neil</option>' in html
+    assert f'<option value="{consultant_a.pk}">' in html
+    consultants = html[html.index('<select name="consultant"') :].split("</select>")[0]
+    assert f'<option value="{consultant_b.pk}"' not in consultants  # another team's
+    assert f'<option value="{matchen.pk}" selected>{matchen.name}</option>' in html
+    assert '<select name="step" id="id_step">' in html
+
+
 def populate(team, count, consultant=None):
     groups = list(ClientGroup.objects.all())
     for i in range(count):
@@ -148,16 +171,57 @@ def test_searching_by_bsn_keeps_the_bsn_out_of_every_url(client, consultant_a, t
     assert "*****6782" in response.text
 
 
-def test_searching_by_name_matches_parts_of_first_and_last_name(client, consultant_a, team_a):
+def found(client, term):
+    """The first names of the team's clients the list finds for `term`."""
+    client.post(reverse("clients:list"), {"q": term})
+    response = client.get(reverse("clients:list"), WHOLE_TEAM)
+    return sorted(c.first_name for c in response.context["page"])
+
+
+def test_searching_by_name_matches_the_start_of_words_of_the_name(client, consultant_a, team_a):
     ClientFactory(team=team_a, first_name="Pieter", last_name="de Vries")
     ClientFactory(team=team_a, first_name="Anouk", last_name="Vermeulen")
+    ClientFactory(team=team_a, first_name="Sem", surname_prefix="van der", last_name="Berg")
+    ClientFactory(team=team_a, first_name="Lotte", last_name="Jansen-de Groot")
+    ClientFactory(team=team_a, first_name="Khalil", last_name="Mansour")
+    ClientFactory(team=team_a, first_name="Zoë", last_name="Çelik")
     client.force_login(consultant_a)
-    client.post(reverse("clients:list"), {"q": "vries piet"})
-    response = client.get(reverse("clients:list"), WHOLE_TEAM)
-    assert [c.first_name for c in response.context["page"]] == ["Pieter"]
+    assert found(client, "vries piet") == ["Pieter"]
+    assert found(client, "KHAL") == ["Khalil"]
+    assert found(client, "van der b") == ["Sem"]
+    assert found(client, "Jansen-de") == ["Lotte"]
+    assert found(client, "groot") == ["Lotte"]
+    assert found(client, "ver") == ["Anouk"]
+    assert found(client, "çel zo") == ["Zoë"]
+    # The start of a word, not any part of it (the words are indexed: Client.name_search).
+    assert found(client, "alil") == []
+    assert found(client, "ries") == []
     client.post(reverse("clients:search-clear"))
     response = client.get(reverse("clients:list"), WHOLE_TEAM)
-    assert response.context["page"].paginator.count == 2
+    assert response.context["page"].paginator.count == 6
+    # The search field says so (help text, linked to the field).
+    assert 'aria-describedby="id_q-help"' in response.text
+    assert 'id="id_q-help"' in response.text
+
+
+@pytest.mark.parametrize("term", ["a:* | b", "'", "o'", "&", "!x", "(", "\\", "a<->b", "-", "_"])
+def test_search_syntax_in_a_name_is_no_search_syntax(client, consultant_a, team_a, term):
+    ClientFactory(team=team_a, first_name="Anna", last_name="O'Brien")
+    client.force_login(consultant_a)
+    client.post(reverse("clients:list"), {"q": term})
+    response = client.get(reverse("clients:list"), WHOLE_TEAM)
+    assert response.status_code == 200
+    expected = ["Anna"] if term in ("a:* | b", "o'", "a<->b") else []
+    assert sorted(c.first_name for c in response.context["page"]) == expected
+
+
+def test_the_name_search_follows_a_changed_name(client, consultant_a, team_a):
+    person = ClientFactory(team=team_a, first_name="Anna", last_name="Smit")
+    client.force_login(consultant_a)
+    assert found(client, "smit") == ["Anna"]
+    Client.objects.filter(pk=person.pk).update(last_name="Bakker")
+    assert found(client, "smit") == []
+    assert found(client, "bakk") == ["Anna"]
 
 
 def test_registering_a_client_puts_them_in_the_team_and_caseload(client, consultant_a):

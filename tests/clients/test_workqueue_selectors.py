@@ -238,6 +238,24 @@ def test_only_clients_on_benefit_have_anything_due():
     assert client_due_dates(client, today=TODAY, policy=PolicySettings.load()) is None
 
 
+def test_one_clients_due_dates_follow_the_day_and_the_policy_settings_asked_for():
+    """client_due_dates keeps its query for the last day and policy settings: another day, or
+    changed settings, must never be answered from the kept one."""
+    client = on_benefit()
+    plan = PlanFactory(client=client, drawn_up_on=datetime.date(2025, 1, 1))
+    AgreementFactory(plan=plan, due_date=datetime.date(2025, 5, 1))
+    policy = PolicySettings.load()
+    earlier = datetime.date(2025, 4, 1)
+    assert client_due_dates(client, today=TODAY, policy=policy).agreements_overdue == 1
+    assert client_due_dates(client, today=earlier, policy=policy).agreements_overdue == 0
+    assert client_due_dates(client, today=TODAY, policy=policy).agreements_overdue == 1
+    ambition = client_due_dates(client, today=TODAY, policy=policy).conversations[0]
+    assert ambition.due == BENEFIT_START + datetime.timedelta(days=policy.ambition_within_days)
+    policy.ambition_within_days = 14  # not saved: the settings as given count, not the stored
+    ambition = client_due_dates(client, today=TODAY, policy=policy).conversations[0]
+    assert ambition.due == BENEFIT_START + datetime.timedelta(days=14)
+
+
 def test_overdue_and_due_soon_items_oldest_first_with_agreements_of_the_current_plan():
     client = on_benefit(group_code="faciliteren")  # progress due 2024-08-01
     held(client, ConversationKind.AMBITION, datetime.date(2025, 5, 20))  # activity, ambition held

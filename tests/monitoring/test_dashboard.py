@@ -420,6 +420,14 @@ def test_a_team_leader_sees_the_caseload_per_consultant(
     gone = ClientFactory(team=team_a)  # off benefit: not counted
     gone.consultants.add(consultant_a)
     BenefitPeriodFactory(client=gone, end_date=datetime.date(2023, 1, 1), end_reason="work")
+    # Back on benefit after an earlier period, with two consultants: once for each.
+    shared = ClientFactory(team=team_a)
+    shared.consultants.add(consultant_a, colleague)
+    BenefitPeriodFactory(client=shared, end_date=datetime.date(2022, 1, 1), end_reason="work")
+    BenefitPeriodFactory(client=shared, start_date=datetime.date(2023, 1, 1))
+    elsewhere = ClientFactory(team=TeamFactory())  # another team's: not the team leader's to see
+    elsewhere.consultants.add(consultant_a)
+    BenefitPeriodFactory(client=elsewhere)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     QueueSnapshot.objects.create(
         day=yesterday, consultant=consultant_a, kind="progress", overdue=4, due_soon=1
@@ -430,16 +438,16 @@ def test_a_team_leader_sees_the_caseload_per_consultant(
     client.force_login(manager_a)
     response = client.get(URL)
     rows = {c.pk: (c.clients, c.overdue, c.due_soon) for c in response.context["caseloads"]}
-    assert rows == {consultant_a.pk: (3, 5, 1), colleague.pk: (0, None, None)}
+    assert rows == {consultant_a.pk: (4, 5, 1), colleague.pk: (1, None, None)}
     html = response.text
     assert f'href="{reverse("workqueue:index")}?consultant={consultant_a.pk}"' in html
-    assert '<td class="number" data-clients>3</td>' in html
+    assert '<td class="number" data-clients>4</td>' in html
 
 
 def test_policy_staff_see_no_persons_or_consultants(registry, client, policy_officer, consultant_a):
     client.force_login(policy_officer)
     response = client.get(URL)
-    assert response.context["caseloads"] is None
+    assert response.context["caseload_table"] is None
     assert 'id="caseloads"' not in response.text
     assert str(consultant_a) not in response.text
 
@@ -494,24 +502,140 @@ def test_whole_quarters_are_cached_for_an_hour_and_the_current_one_never(
     assert stored == {}
 
 
+def shown_on(html, code, period):
+    """The text of the indicator's cell for the period ("current", "previous", "last-year") in
+    the page's summary table."""
+    row = html.split(f'<tr data-indicator="{code}">', 1)[1].split("</tr>", 1)[0]
+    return row.split(f'data-period="{period}">', 1)[1].split("</td>", 1)[0]
+
+
 def test_closed_quarters_are_cached_for_an_hour_the_current_quarter_for_minutes(
     registry, client, manager_a, team_a, monkeypatch
 ):
     client.force_login(manager_a)
     on_benefit_from(team_a, datetime.date(2020, 1, 1), count=6)
-    first = view_of(client.get(URL).context["sections"], "test_on_benefit")
+    assert shown_on(client.get(URL).text, "test_on_benefit", "current") == "6"
     # A correction recorded later, back to 2020: within CURRENT_CACHE_SECONDS the page shows
     # the figures it computed (and says how old they may be)...
     on_benefit_from(team_a, datetime.date(2020, 1, 1), count=1)
     response = client.get(URL)
-    cached = view_of(response.context["sections"], "test_on_benefit")
-    assert (first.current.value, cached.current.value) == (6, 6)
+    assert shown_on(response.text, "test_on_benefit", "current") == "6"
     assert response.context["current_cache_minutes"] == CURRENT_CACHE_SECONDS // 60 == 5
     # ... after that the current quarter shows it; the closed quarters, within the hour, do not.
     later = time.time() + CURRENT_CACHE_SECONDS + 1
     monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: later))
-    again = view_of(client.get(URL).context["sections"], "test_on_benefit")
-    assert (again.current.value, again.previous.value) == (7, 6)
+    html = client.get(URL).text
+    assert shown_on(html, "test_on_benefit", "current") == "7"
+    assert shown_on(html, "test_on_benefit", "previous") == "6"
+
+
+# --- The figures' markup in the cache -----------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """time.time() as the test sets it (`clock.now`), for the cache and the code alike."""
+    clock = SimpleNamespace(now=float(int(time.time())))  # whole seconds: exact sums
+    monkeypatch.setattr(time, "time", lambda: clock.now)
+    return clock
+
+
+@pytest.fixture
+def markup_stored(monkeypatch):
+    """The keys under which the dashboard stores its figures' markup, in order."""
+    stored = []
+    set_entry = cache.set
+
+    def spy(key, value, timeout, **kwargs):
+        if key.startswith("monitoring:dashboard:"):
+            stored.append(key)
+        set_entry(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    return stored
+
+
+def test_viewers_who_see_different_figures_never_share_the_markup(
+    registry, client, settings, manager_a, policy_officer, team_a, team_b, markup_stored
+):
+    """Team A's leader sees the current quarter and small cells of team A; policy staff see
+    whole quarters with small cells hidden: whoever comes first, the other sees their own."""
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=2)
+    year = timezone.localdate().year
+    Target.objects.create(indicator="test_on_benefit", year=year, value=Decimal(3))
+
+    def page(user, **query):
+        client.force_login(user)
+        html = client.get(URL, {"team": team_a.pk} | query).text
+        return shown_on(html, "test_on_benefit", "current"), "(so far)" in html
+
+    for first, second in ((manager_a, policy_officer), (policy_officer, manager_a)):
+        cache.clear()
+        markup_stored.clear()
+        pages = {user: page(user) for user in (first, second)}
+        assert pages == {manager_a: ("2", True), policy_officer: ("&lt; 5", False)}
+        assert len(set(markup_stored)) == 2
+    # Team B's leader on team A, and other policy staff, see what policy staff see, from the
+    # same entry.
+    markup_stored.clear()
+    assert page(UserFactory(role=Role.MANAGER, team=team_b)) == pages[policy_officer]
+    assert page(UserFactory(role=Role.POLICY, team=None)) == pages[policy_officer]
+    assert markup_stored == []
+    # The language, the filters and the targets are in the key too.
+    groeien = ClientGroup.objects.get(code="groeien").pk
+    for language, query in (("nl", {}), ("en", {"team": ""}), ("en", {"group": groeien})):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        with translation.override(language):
+            page(policy_officer, **query)
+    assert len(markup_stored) == 3
+    Target.objects.update(value=Decimal(4))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(URL, {"team": team_a.pk}).text
+    row = html.split('<tr data-indicator="test_on_benefit">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="number" data-target>4</td>' in row
+
+
+def test_the_markup_is_kept_no_longer_than_the_first_of_its_figures(
+    registry, client, manager_a, policy_officer, team_a, clock
+):
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=6)
+    client.force_login(policy_officer)
+    client.get(URL, {"team": team_a.pk})  # team A's closed quarters, kept for an hour
+    CALLS.clear()
+    # 57 minutes later team A's leader computes only the current quarter: the page's markup is
+    # kept until the closed quarters expire, 3 minutes later, not for CURRENT_CACHE_SECONDS.
+    clock.now += 57 * 60
+    client.force_login(manager_a)
+    client.get(URL)
+    assert [period for _code, period, _scope in CALLS] == [
+        dashboard_periods(timezone.localdate(), to_date=True)[-1]
+    ]
+    on_benefit_from(team_a, datetime.date(2020, 1, 1), count=1)  # a correction back to 2020
+    clock.now += 2 * 60
+    assert shown_on(client.get(URL).text, "test_on_benefit", "previous") == "6"
+    # The closed quarters are computed again; the current quarter's figure is 4 minutes old.
+    clock.now += 60 + 1
+    html = client.get(URL).text
+    assert shown_on(html, "test_on_benefit", "previous") == "7"
+    assert shown_on(html, "test_on_benefit", "current") == "6"
+
+
+def test_a_figure_not_kept_expires_the_figures_at_once(registry, team_a, clock):
+    indicator = REGISTRY["test_on_benefit"]
+    closed = Period.quarter(2025, 1)
+    figures = compute_figures([(indicator, [closed])], Scope(team=team_a), today=TODAY)
+    assert figures.expires == clock.now + CACHE_SECONDS
+    clock.now += 10
+    current = Period(Period.quarter(2025, 2).start, TODAY)
+    figures = compute_figures([(indicator, [closed, current])], Scope(team=team_a), today=TODAY)
+    assert figures.expires == clock.now  # the current quarter is not kept here
+    figures = compute_figures(
+        [(indicator, [closed, current])], Scope(team=team_a), today=TODAY, current_seconds=60
+    )
+    assert figures.expires == clock.now + 60
+    clock.now += 30
+    figures = compute_figures([(indicator, [closed])], Scope(team=team_a), today=TODAY)
+    assert figures.expires == clock.now - 40 + CACHE_SECONDS  # from the cache: when it was kept
 
 
 def test_the_real_indicators_all_appear(client, policy_officer):

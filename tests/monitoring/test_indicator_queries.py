@@ -8,7 +8,8 @@ of 90 inactivity days, activity from 1 April 2024 (SINCE) counts.
 """
 
 import datetime
-from decimal import Decimal
+import statistics
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import connection
@@ -21,6 +22,7 @@ from casework.dates import add_months
 from casework.models import PolicySettings
 from clients.models import (
     Attendance,
+    BenefitPeriod,
     ClientGroup,
     ClientGroupAssignment,
     Conversation,
@@ -39,7 +41,12 @@ from clients.workqueue.selectors import (
 from instruments.models import Trajectory, TrajectoryStatus
 from monitoring.indicators import REGISTRY, Scope
 from monitoring.indicators.base import shared_reads
-from monitoring.indicators.caseload import caseload_on, in_group_at_end_of
+from monitoring.indicators.caseload import (
+    BESTAND_SQL,
+    bestand_parameters,
+    caseload_on,
+    in_group_at_end_of,
+)
 from monitoring.periods import Period
 from tests.casework.factories import UserFactory
 from tests.clients.conversation_factories import ConversationFactory
@@ -218,13 +225,16 @@ def test_time_on_benefit_counts_a_client_once_from_the_first_covering_benefit(te
     assert (median.value, median.people) == (Decimal("2.5"), 2)
 
 
-def test_mean_and_median_time_on_benefit_are_read_together_in_a_batch(team_a):
+def test_the_bestand_and_its_time_on_benefit_are_read_together_in_a_batch(team_a):
+    """Clients on benefit and the mean and the median time on benefit: one query, per klantgroep
+    and in total (GROUPING SETS)."""
     on_benefit(team_a)
     with shared_reads(), CaptureQueriesContext(connection) as queries:
+        REGISTRY["caseload"].compute(Q2, Scope())
         REGISTRY["time_on_benefit_mean"].compute(Q2, Scope())
         REGISTRY["time_on_benefit_median"].compute(Q2, Scope())
     selects = [query["sql"] for query in queries.captured_queries]
-    assert sum('FROM "clients_benefitperiod"' in sql for sql in selects) == 2  # per group, total
+    assert sum("FROM clients_benefitperiod" in sql for sql in selects) == 1
 
 
 @pytest.mark.parametrize("code", ["zorgen", "groeien", "matchen"])
@@ -257,6 +267,110 @@ def test_the_members_of_a_group_are_those_of_caseload_on(team_a, team_b, code):
     assert clients(members) == bestand(Scope(group=group(code)))
     in_a = members.filter(client__team=team_a)
     assert clients(in_a) == bestand(Scope(team=team_a, group=group(code)))
+
+
+def bestand_by_sql(day, scope):
+    """BESTAND_SQL's rows: (client, klantgroep, start of the first covering benefit period)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {BESTAND_SQL} SELECT client_id, client_group, benefit_start FROM bestand",  # noqa: S608
+            bestand_parameters(day, scope),
+        )
+        return sorted(cursor.fetchall(), key=str)
+
+
+def bestand_by_subqueries(day, scope):
+    """caseload_on's clients and klantgroepen, with the start of the benefit period that covers
+    the day and started first (then the one recorded first), one subquery per client."""
+    first_start = (
+        BenefitPeriod.objects.filter(client=OuterRef("pk"), start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .order_by("start_date", "id")
+        .values("start_date")[:1]
+    )
+    rows = caseload_on(day, scope).annotate(benefit_start=Subquery(first_start))
+    return sorted(rows.values_list("pk", "client_group", "benefit_start"), key=str)
+
+
+def bestand_at_the_edges(team_a, team_b):
+    """Two assignments covering D (a move on the start day of the previous one, a move on D
+    itself), an assignment ending the day before, no klantgroep, off benefit on D, two benefit
+    periods covering D, clients in two teams."""
+    moved_same_day = on_benefit(team_a, since=D, group_code="groeien")
+    assign_client_group(client=moved_same_day, group=group("zorgen"), start_date=D)
+    moved_on_d = on_benefit(team_a, group_code="zorgen")
+    assign_client_group(client=moved_on_d, group=group("matchen"), start_date=D)
+    ended = on_benefit(team_b, group_code="zorgen")
+    ended.group_assignments.update(end_date=D - datetime.timedelta(days=1))
+    without_group = on_benefit(team_a)
+    without_group.group_assignments.all().delete()
+    off_benefit = on_benefit(team_a, group_code="zorgen")
+    off_benefit.benefit_periods.update(end_date=D, end_reason="work")
+    two_benefits = on_benefit(team_b, since=datetime.date(2024, 6, 1))
+    BenefitPeriodFactory(
+        client=two_benefits,
+        start_date=datetime.date(2024, 5, 2),
+        end_date=datetime.date(2024, 7, 31),
+        end_reason="work",
+    )
+    on_benefit(team_b, group_code="matchen")
+
+
+def every_scope(team_a, team_b):
+    scopes = [Scope(), Scope(team=team_a), Scope(team=team_b)]
+    scopes += [Scope(group=group(code)) for code in ("zorgen", "groeien", "matchen")]
+    scopes += [
+        Scope(team=team_a, group=group("zorgen")),
+        Scope(team=team_b, group=group("matchen")),
+    ]
+    return scopes
+
+
+def test_the_bestand_in_sql_is_caseload_on(team_a, team_b):
+    """BESTAND_SQL (the bestand's figures, progress_conversations_on_time, ladder_climbed)
+    against caseload_on, in every scope, at the edges of bestand_at_the_edges."""
+    bestand_at_the_edges(team_a, team_b)
+    for scope in every_scope(team_a, team_b):
+        assert bestand_by_sql(D, scope) == bestand_by_subqueries(D, scope), scope
+    assert len(bestand_by_sql(D, Scope())) == 6
+    for day in (D - datetime.timedelta(days=1), D + datetime.timedelta(days=1)):
+        assert bestand_by_sql(day, Scope()) == bestand_by_subqueries(day, Scope())
+
+
+def test_the_bestand_and_its_time_on_benefit_are_the_plain_rule(team_a, team_b):
+    """Clients on benefit and the mean and the median time on benefit (one query over
+    BESTAND_SQL, per klantgroep and in total) against caseload_on's clients and klantgroepen with
+    their days on benefit, counted here, in every scope."""
+    bestand_at_the_edges(team_a, team_b)
+
+    def months(days):
+        return (Decimal(days) / Decimal("30.4375")).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    def figures(rows):
+        days = [(D - start).days + 1 for _client, _group, start in rows]
+        return len(rows), months(statistics.mean(days)), months(statistics.median(days))
+
+    labels = {group.pk: group.name for group in ClientGroup.objects.all()}
+    labels[None] = gettext("Without a client group")
+    for scope in every_scope(team_a, team_b):
+        rows = bestand_by_subqueries(D, scope)
+        expected = {"total": figures(rows)}
+        for group_id in {row[1] for row in rows}:
+            in_group = [row for row in rows if row[1] == group_id]
+            expected[labels[group_id]] = figures(in_group)
+        with shared_reads():
+            caseload, mean, median = (
+                REGISTRY[code].compute(Q2, scope)
+                for code in ("caseload", "time_on_benefit_mean", "time_on_benefit_median")
+            )
+        assert caseload.people == mean.people == median.people == len(rows), scope
+        found = {"total": (caseload.value, mean.value, median.value)}
+        for people, in_mean, in_median in zip(caseload.rows, mean.rows, median.rows, strict=True):
+            assert people.label == in_mean.label == in_median.label
+            assert people.people == in_mean.people == in_median.people
+            if people.people:
+                found[people.label] = (people.value, in_mean.value, in_median.value)
+        assert found == expected, scope
 
 
 def climbed_by_subqueries(window_start, day):
