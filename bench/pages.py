@@ -56,7 +56,7 @@ CONSULTANT, TEAM_LEADER = "consulent", "teamleider"
 @dataclass(frozen=True)
 class Page:
     label: str
-    role: str  # CONSULTANT or TEAM_LEADER: whose session requests it
+    role: str  # whose sessions request it: CONSULTANT, TEAM_LEADER or another consultant
     url: str
 
 
@@ -110,9 +110,26 @@ def choose_pages(concurrent: int) -> tuple[list[Page], dict[str, list[str]]]:
         .order_by("-n")[0]["group"]
     )
     list_url = f"{reverse('clients:list')}?consultant=&group={group.pk}"
+    colleagues = User.objects.filter(
+        Q(role=Role.CONSULTANT, team_id=consultant.team_id) & ~Q(pk=consultant.pk)
+    ).order_by("pk")
+    # The caseload list as a consultant opens it (their own clients, no search), by the other
+    # consultants of the team with the largest caseloads (the search term lives in the session).
+    searching = [CONSULTANT] + [u.username for u in colleagues[: concurrent - 1]]
+    own = [
+        u.username
+        for u in colleagues.exclude(username__in=searching)
+        .annotate(clients=Count("caseload"))
+        .order_by("-clients", "pk")[:concurrent]
+    ]
     pages = [
         Page("trivial: profile page", CONSULTANT, reverse("profile")),
         Page(f"caseload list: '{surname}', {group.name}", CONSULTANT, list_url),
+        Page(
+            f"caseload list: own ({Client.objects.filter(consultants__username=own[0]).count()})",
+            own[0],
+            reverse("clients:list"),
+        ),
         Page(
             f"client dossier ({rich.events} events)",
             CONSULTANT,
@@ -124,13 +141,11 @@ def choose_pages(concurrent: int) -> tuple[list[Page], dict[str, list[str]]]:
         Page("budget page", TEAM_LEADER, reverse("instruments:budget", args=[timezone.now().year])),
         Page("/api/v1/clients/", CONSULTANT, reverse("api:clients-list")),
     ]
-    colleagues = User.objects.filter(
-        Q(role=Role.CONSULTANT, team_id=consultant.team_id) & ~Q(pk=consultant.pk)
-    ).order_by("pk")
     leaders = User.objects.filter(role=Role.MANAGER, team__isnull=False).exclude(pk=leader.pk)
     users = {
-        CONSULTANT: [CONSULTANT] + [u.username for u in colleagues[: concurrent - 1]],
+        CONSULTANT: searching,
         TEAM_LEADER: [TEAM_LEADER] + [u.username for u in leaders.order_by("pk")],
+        own[0]: own,
     }
     return pages, users | {"search": [surname]}
 
@@ -161,7 +176,7 @@ def count_queries(pages: list[Page], surname: str) -> dict[str, tuple[int, float
     if not isinstance(caches["default"], locmem.LocMemCache):
         raise SystemExit("count_queries needs this process's cache in local memory (no CACHE_URL)")
     browsers = {}
-    for username in (CONSULTANT, TEAM_LEADER):
+    for username in {page.role for page in pages}:
         user = User.objects.get(username=username)
         browser = Client(HTTP_HOST="127.0.0.1")
         browser.force_login(user)
@@ -197,10 +212,10 @@ def check(status: int, page: Page) -> None:
 
 
 def logged_in_sessions(
-    base_url: str, usernames: list[str], keys: dict[str, str], count: int, surname: str
+    base_url: str, usernames: list[str], keys: dict[str, str], count: int, surname: str | None
 ) -> list[requests.Session]:
-    """`count` sessions of the users in turn; a user with a second session logs in again in the
-    next 30-second window (a code is accepted once)."""
+    """`count` sessions of the users in turn, searching for `surname` if given; a user with a
+    second session logs in again in the next 30-second window (a code is accepted once)."""
     sessions: list[requests.Session] = []
     while len(sessions) < count:
         if sessions:
@@ -208,12 +223,13 @@ def logged_in_sessions(
         for username in usernames[: count - len(sessions)]:
             session = requests.Session()
             log_in(session, base_url, username, keys[username])
-            # The search term lives in the session (post/redirect/get), as a person types it.
-            page = session.get(f"{base_url}/clienten/")
-            session.post(
-                f"{base_url}/clienten/",
-                data={"q": surname, "csrfmiddlewaretoken": csrf_token(page)},
-            )
+            if surname is not None:
+                # The search term lives in the session (post/redirect/get), as a person types it.
+                page = session.get(f"{base_url}/clienten/")
+                session.post(
+                    f"{base_url}/clienten/",
+                    data={"q": surname, "csrfmiddlewaretoken": csrf_token(page)},
+                )
             sessions.append(session)
     return sessions
 
@@ -307,7 +323,7 @@ def main() -> None:
     surname = users.pop("search")[0]
     if args.only:
         pages = [pages[0]] + [p for p in pages[1:] if args.only in p.label]
-    keys = prepare_users(users[CONSULTANT] + users[TEAM_LEADER])
+    keys = prepare_users([name for names in users.values() for name in names])
     queries = count_queries(pages, surname)
     print(
         f"{Client.objects.count():,} clients; gunicorn --workers={args.workers} "
@@ -325,7 +341,9 @@ def main() -> None:
         ) as base_url,
     ):
         sessions = {
-            role: logged_in_sessions(base_url, names, keys, args.concurrent, surname)
+            role: logged_in_sessions(
+                base_url, names, keys, args.concurrent, surname if role == CONSULTANT else None
+            )
             for role, names in users.items()
         }
         rounds: dict[str, list[Figures]] = {page.label: [] for page in pages}

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from kombu import Connection
 
+from casework.celery import app
 from casework.models import Heartbeat
 from casework.tasks import heartbeat
 from tests.database import database_url
@@ -19,6 +20,27 @@ from tests.database import database_url
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@contextmanager
+def publishing_to(broker_url: str) -> Iterator[None]:
+    """Tasks sent from this process go to `broker_url`, and to the configured broker again
+    afterwards. Celery's app keeps the connection and producer pools of the broker it first
+    sent to, whatever broker_url says later: they are dropped on the way in and out, as Celery
+    itself does after a fork (Celery._after_fork)."""
+
+    def drop_pools() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = app.conf.broker_url
+    app.conf.broker_url = broker_url
+    drop_pools()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = saved
+        drop_pools()
 
 
 @contextmanager

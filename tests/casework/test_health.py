@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.casework.test_celery import publishing_to
+
 pytestmark = pytest.mark.django_db
 
 
@@ -13,13 +15,8 @@ def test_health_reports_database_and_broker_without_log_in(client, tmp_path, set
     assert any("CeleryBroker" in name for name in body)
 
 
-def test_health_reports_an_unreachable_broker(client, settings):
-    from casework.celery import app
-
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
+def test_health_reports_an_unreachable_broker(client):
+    with publishing_to("redis://127.0.0.1:1/0"):
         response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
-    finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
     assert response.status_code == 500
     assert "Celery broker unreachable" in str(response.json())

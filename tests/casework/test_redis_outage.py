@@ -37,7 +37,7 @@ from monitoring import tasks as monitoring_tasks
 from monitoring.models import Report, ReportStatus
 from monitoring.periods import Period
 from tests.casework.factories import UserFactory
-from tests.casework.test_celery import worker
+from tests.casework.test_celery import publishing_to, worker
 from tests.database import database_url
 
 PASSWORD = "outage-test-password"
@@ -205,15 +205,12 @@ def test_a_redis_cache_url_gets_the_tolerant_backend_with_short_timeouts():
 def test_a_monitor_asked_for_while_the_broker_is_down_is_saved_and_logged(
     caplog, django_capture_on_commit_callbacks
 ):
-    app.conf.broker_url = unreachable_redis_url()
-    try:
-        with (
-            caplog.at_level(logging.WARNING, logger="monitoring.report_services"),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            row = report_services.request_report(period=Period.quarter(2025, 1), requested_by=None)
-    finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL
+    with (
+        publishing_to(unreachable_redis_url()),
+        caplog.at_level(logging.WARNING, logger="monitoring.report_services"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        row = report_services.request_report(period=Period.quarter(2025, 1), requested_by=None)
     row.refresh_from_db()
     assert row.status == ReportStatus.QUEUED
     assert any("could not be sent" in record.getMessage() for record in caplog.records)
