@@ -550,9 +550,11 @@ def _bestand_days(period: Period, scope: Scope) -> BestandDays:
     """The bestand's days on benefit at the period's end: one query, read once within
     shared_reads() for the figures that need it (Clients on benefit and the time on benefit)."""
 
+    parameters = bestand_parameters(period.end, scope)
+
     def read() -> BestandDays:
         with connection.cursor() as cursor:
-            cursor.execute(_BESTAND_DAYS_SQL, bestand_parameters(period.end, scope))
+            cursor.execute(_BESTAND_DAYS_SQL, parameters)
             rows = cursor.fetchall()
         per_group: dict[int | None, Mapping[str, Any]] = {}
         total: Mapping[str, Any] = {}
@@ -564,9 +566,7 @@ def _bestand_days(period: Period, scope: Scope) -> BestandDays:
                 per_group[group] = measures
         return BestandDays(per_group, total)
 
-    team = scope.team.pk if scope.team else None
-    group = scope.group.pk if scope.group else None
-    return shared(("bestand_days", period.end, team, group), read)
+    return shared(("bestand_days", *parameters.values()), read)
 
 
 def _time_on_benefit(period: Period, scope: Scope, measure: str) -> Figure:

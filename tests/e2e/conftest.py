@@ -14,19 +14,18 @@ Users log in as a person does: the log-in form, then the code of their authentic
 
 from __future__ import annotations
 
-from binascii import unhexlify
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connections
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from casework.models import JobTitle, Role, User
 from tests.casework.factories import UserFactory
+from tests.casework.test_two_factor import app_code
 from tests.e2e import accessibility
 from tests.e2e.accessibility import LAPTOP, assert_accessible
 from tools import axe
@@ -148,16 +147,10 @@ def gatekeeper_a(team_a: Any) -> User:
     )
 
 
-def current_code(device: TOTPDevice) -> str:
-    """The code the user's authenticator app shows now."""
-    code = totp(unhexlify(device.key), step=device.step, digits=device.digits)
-    return f"{code:0{device.digits}d}"
-
-
 def log_in(context: BrowserContext, user: User) -> Page:
     """A page of `context` on which `user` has logged in with password and app code; both
     log-in pages are checked for accessibility on the way."""
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     page = context.new_page()
     page.goto("/inloggen/")
     assert_accessible(page)
@@ -166,7 +159,7 @@ def log_in(context: BrowserContext, user: User) -> Page:
     page.click("main form button[type=submit]")
     page.wait_for_url("**/inloggen/code/**")
     assert_accessible(page)
-    page.fill("input[name=code]", current_code(device))
+    page.fill("input[name=code]", app_code(user))
     page.click("#two-factor-verify button[type=submit]")
     page.wait_for_url(lambda url: "/inloggen/" not in url)
     return page
