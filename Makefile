@@ -6,7 +6,7 @@ UV := .local/uv/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint audit env backup
+.PHONY: demo test lint audit env backup screenshots
 
 $(UV):
 	$(PYTHON) -m venv .local/uv
@@ -23,6 +23,12 @@ demo: env
 
 test: env
 	$(PY) -m tools.test $(PYTEST_ARGS)
+
+# The user guide's screenshots (docs/handleiding/afbeeldingen), taken anew by the browser tests.
+# The monitor's come from a real Celery worker: they need Redis at CASEWORK_TEST_REDIS_URL.
+screenshots: env
+	@test -n "$$CASEWORK_TEST_REDIS_URL" || { echo "CASEWORK_TEST_REDIS_URL: a Redis for the monitor's screenshots"; exit 2; }
+	CASEWORK_GUIDE_SCREENSHOTS=1 $(PY) -m tools.test -m browser $(PYTEST_ARGS)
 
 # A backup of the database (DATABASE_URL, else the project-local one) to FILE: docs/backup.md.
 backup: env

@@ -3,6 +3,7 @@ admin: every read of a person goes through the audited pages."""
 
 from django.contrib import admin
 
+from casework.admin import ListEditableAdmin
 from clients.models import (
     BarrierType,
     ClientGroup,
@@ -14,7 +15,7 @@ from clients.models import (
 
 
 @admin.register(ClientGroup)
-class ClientGroupAdmin(admin.ModelAdmin):
+class ClientGroupAdmin(ListEditableAdmin):
     list_display = [
         "name",
         "code",
@@ -35,24 +36,24 @@ class LadderStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(BarrierType)
-class BarrierTypeAdmin(admin.ModelAdmin):
+class BarrierTypeAdmin(ListEditableAdmin):
     list_display = ["name", "code", "position"]
     list_editable = ["position"]
 
 
 @admin.register(LifeDomain)
-class LifeDomainAdmin(admin.ModelAdmin):
+class LifeDomainAdmin(ListEditableAdmin):
     list_display = ["name", "code", "position", "is_active"]
     list_editable = ["position", "is_active"]
 
 
 @admin.register(ScreeningQuestion)
-class ScreeningQuestionAdmin(admin.ModelAdmin):
+class ScreeningQuestionAdmin(ListEditableAdmin):
     list_display = ["text", "code", "position", "is_active"]
     list_editable = ["position", "is_active"]
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(ListEditableAdmin):
     list_display = ["name", "is_active"]
     list_editable = ["is_active"]

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import ListEditableAdmin
 from casework.models import User
 from instruments import services
 from instruments.models import (
@@ -42,13 +43,13 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ListEditableAdmin):
     list_display = ["name", "is_active"]
     list_editable = ["is_active"]
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(ListEditableAdmin):
     list_display = ["name", "code", "position"]
     list_editable = ["position"]
 
@@ -103,7 +104,7 @@ class BudgetChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(ListEditableAdmin):
     list_display = ["name", "position", "is_active"]
     list_editable = ["position", "is_active"]
 

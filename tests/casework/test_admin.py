@@ -5,10 +5,12 @@ settings and resetting someone's two-factor authentication ask for sudo mode."""
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.admin import site
 from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from casework.admin import ListEditableAdmin
 from casework.models import PolicySettings
 from casework.sudo import SUDO_AT
 from clients.models import ClientGroup
@@ -31,6 +33,19 @@ def test_other_roles_do_not_get_into_the_admin(client, request, user):
     response = client.get(reverse("admin:clients_clientgroup_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_every_editable_cell_of_a_change_list_is_named(client, application_manager):
+    """Django leaves the cells of `list_editable` without a label; ListEditableAdmin names each
+    for its column and row, on every change list that has them."""
+    client.force_login(application_manager)
+    editable = [model_admin for model_admin in site._registry.values() if model_admin.list_editable]
+    assert editable and all(isinstance(model_admin, ListEditableAdmin) for model_admin in editable)
+    group = ClientGroup.objects.get(code="zorgen")
+    response = client.get(reverse("admin:clients_clientgroup_changelist"))
+    form = next(form for form in response.context["cl"].formset if form.instance == group)
+    assert form["position"].field.widget.attrs["aria-label"] == f"Volgorde: {group}"
+    assert f'aria-label="Actief: {group}"' in response.content.decode()
 
 
 def test_clients_are_not_in_the_admin():

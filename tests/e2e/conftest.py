@@ -10,18 +10,30 @@ runs, and DJANGO_ALLOW_ASYNC_UNSAFE is set, only while the tests of this package
 after them see neither.
 
 Users log in as a person does: the log-in form, then the code of their authenticator app
-(django-otp's TOTP, as bench/server.py does over HTTP)."""
+(django-otp's TOTP, as bench/server.py does over HTTP).
+
+The flows take the screenshots of the user guide (docs/handleiding) on their way: `make
+screenshots` writes them into the guide, an ordinary run into the test's temporary directory."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import factory.random
 import pytest
 from django.db import connections
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from casework.models import JobTitle, Role, User
 from tests.casework.factories import UserFactory
@@ -45,6 +57,12 @@ CHROMIUM_ARGS = [
 # Each step waits this long at most (Playwright's default is 30 s): a failing test fails soon.
 TIMEOUT_MS = 10_000
 PASSWORD = "correct horse battery staple"  # UserFactory's
+# The user guide's screenshots, and the variable that has the flows write them there (`make
+# screenshots`) rather than into each test's temporary directory.
+GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "handleiding" / "afbeeldingen"
+WRITE_GUIDE_IMAGES = "CASEWORK_GUIDE_SCREENSHOTS"
+
+Screenshot = Callable[[Page | Locator, str], None]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -133,6 +151,13 @@ def browser_context_args(live_server: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
+def _same_names_every_run() -> None:
+    """The factories make up the same names in every run of a test: the guide's screenshots
+    stay the same from one `make screenshots` to the next."""
+    factory.random.reseed_random("casework user guide")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Users are created and log in with their password in every test: a fast hasher (the
     hashing itself is not under test here)."""
@@ -147,41 +172,65 @@ def gatekeeper_a(team_a: Any) -> User:
     )
 
 
-def log_in(context: BrowserContext, user: User) -> Page:
+@pytest.fixture
+def screenshot(tmp_path: Path) -> Screenshot:
+    """`screenshot(page or element, name)`: the user guide's picture `name`, as the page or the
+    element shows now: docs/handleiding/afbeeldingen/<name>.png with CASEWORK_GUIDE_SCREENSHOTS
+    set (`make screenshots`), else taken into the test's temporary directory, and the guide must
+    have it already."""
+    write = bool(os.environ.get(WRITE_GUIDE_IMAGES))
+
+    def take(target: Page | Locator, name: str) -> None:
+        file = (GUIDE_IMAGES if write else tmp_path) / f"{name}.png"
+        target.screenshot(path=file, animations="disabled", caret="hide")
+        assert (GUIDE_IMAGES / file.name).exists(), (
+            f"The user guide has no screenshot {file.name}: make screenshots"
+        )
+
+    return take
+
+
+def log_in(context: BrowserContext, user: User, screenshot: Screenshot | None = None) -> Page:
     """A page of `context` on which `user` has logged in with password and app code; both
-    log-in pages are checked for accessibility on the way."""
+    log-in pages are checked for accessibility on the way, and taken for the user guide when
+    `screenshot` is given."""
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     page = context.new_page()
     page.goto("/inloggen/")
     assert_accessible(page)
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
+    if screenshot:
+        screenshot(page, "inloggen")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/inloggen/code/**")
     assert_accessible(page)
     page.fill("input[name=code]", app_code(user))
+    if screenshot:
+        screenshot(page, "inloggen-code")
     page.click("#two-factor-verify button[type=submit]")
     page.wait_for_url(lambda url: "/inloggen/" not in url)
     return page
 
 
 @pytest.fixture
-def logged_in(new_context: Callable[..., BrowserContext]) -> Callable[[User], Page]:
-    """`logged_in(user)`: a page, in a fresh context of its own, where `user` has logged in."""
+def logged_in(new_context: Callable[..., BrowserContext]) -> Callable[..., Page]:
+    """`logged_in(user, screenshot=None)`: a page, in a fresh context of its own, where `user`
+    has logged in (see log_in)."""
 
-    def logged_in_page(user: User) -> Page:
+    def logged_in_page(user: User, screenshot: Screenshot | None = None) -> Page:
         context = new_context()
         context.set_default_timeout(TIMEOUT_MS)
-        return log_in(context, user)
+        return log_in(context, user, screenshot)
 
     return logged_in_page
 
 
 @pytest.fixture
-def consultant_page(logged_in: Callable[[User], Page], consultant_a: User) -> Page:
+def consultant_page(logged_in: Callable[..., Page], consultant_a: User) -> Page:
     return logged_in(consultant_a)
 
 
 @pytest.fixture
-def gatekeeper_page(logged_in: Callable[[User], Page], gatekeeper_a: User) -> Page:
+def gatekeeper_page(logged_in: Callable[..., Page], gatekeeper_a: User) -> Page:
     return logged_in(gatekeeper_a)

@@ -14,7 +14,9 @@ from tests.clients.meeting_factories import MeetingFactory
 from tests.e2e.accessibility import assert_accessible
 
 
-def test_ambition_conversation_kickoff_and_trajectory(consultant_page, client_a, team_a):
+def test_ambition_conversation_kickoff_and_trajectory(
+    consultant_page, screenshot, client_a, team_a
+):
     page = consultant_page
     today = timezone.localdate()
     # On benefit for two months without an ambitiegesprek: one is due in the work queue.
@@ -31,6 +33,7 @@ def test_ambition_conversation_kickoff_and_trajectory(consultant_page, client_a,
     page.click("nav a[href='/werkvoorraad/']")
     assert page.locator(f"#queue-items tr[data-kind=ambition][data-client='{client_a.pk}']").count()
     assert_accessible(page)
+    screenshot(page, "werkvoorraad")
 
     # The search: the start of the surname.
     page.click("nav a[href='/clienten/']")
@@ -41,9 +44,11 @@ def test_ambition_conversation_kickoff_and_trajectory(consultant_page, client_a,
     results = page.locator("table.data tbody th a")
     assert results.all_inner_texts() == ["Jansen, Anna"]
     assert_accessible(page)
+    screenshot(page, "clienten-zoeken")
     results.first.click()
     page.wait_for_url(f"**/clienten/{client_a.pk}/")
     assert_accessible(page)
+    screenshot(page, "dossier")
 
     page.click("#conversations a[href$='/gesprekken/nieuw/ambitie/']")
     page.wait_for_url("**/gesprekken/nieuw/ambitie/")
@@ -51,11 +56,16 @@ def test_ambition_conversation_kickoff_and_trajectory(consultant_page, client_a,
     for number, domain in enumerate(domains):
         page.check(f"input[name=score_{domain.pk}][value='{number % 5 + 1}']")
     page.fill(f"textarea[name=score_note_{domains[0].pk}]", "Werkt graag met de handen.")
+    screenshot(page.locator("main form > fieldset:has(.domain-score)"), "ambitiegesprek-scores")
     page.fill("textarea[name=ambition]", "Binnen een jaar werk in de techniek.")
     for name in ("preferred_group", "advised_group", "new_group"):
         page.select_option(f"select[name={name}]", str(groeien.pk))
     page.select_option("select[name=ladder_step]", str(step_2.pk))
     page.select_option("select[name=ladder_target]", str(step_4.pk))
+    screenshot(
+        page.locator("main form > fieldset:has(select[name=new_group])"),
+        "ambitiegesprek-klantgroep",
+    )
     page.check("input[name=rights_and_duties_explained][value=True]")
     page.select_option("select[name=kickoff]", str(kickoff.pk))
     page.fill("textarea[name=notes]", "Afspraken gemaakt over de kick-off.")
@@ -63,12 +73,14 @@ def test_ambition_conversation_kickoff_and_trajectory(consultant_page, client_a,
     page.wait_for_url("**/clienten/gesprekken/*/")
     assert page.get_attribute("#conversation-status", "data-status") == "completed"
     assert_accessible(page)
+    screenshot(page, "gesprek-afgerond")
 
     page.click("a[href*='/trajecten/nieuw/?gesprek=']")
     page.wait_for_url("**/trajecten/nieuw/*")
     assert_accessible(page)
     page.select_option("select[name=instrument]", str(instrument.pk))
     page.fill("input[name=planned_end_date]", (today + datetime.timedelta(days=30)).isoformat())
+    screenshot(page, "traject-starten")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/clienten/gesprekken/*/")
     assert_accessible(page)

@@ -31,7 +31,7 @@ CHOSEN = {
 
 
 def test_wrong_bsn_is_explained_next_to_the_field_and_nothing_is_lost(
-    gatekeeper_page, gatekeeper_a
+    gatekeeper_page, screenshot, gatekeeper_a
 ):
     page = gatekeeper_page
     barrier = BarrierType.objects.order_by("position").first()
@@ -62,6 +62,7 @@ def test_wrong_bsn_is_explained_next_to_the_field_and_nothing_is_lost(
     assert "id_bsn-errors" in (bsn.get_attribute("aria-describedby") or "").split()
     assert dutch_error in page.inner_text("#error-summary[role=alert]")
     assert_accessible(page)
+    screenshot(page, "nieuwe-client-bsn-fout")
     # Nothing typed was lost.
     assert bsn.input_value() == "123456789"
     for name, value in TYPED.items():

@@ -23,7 +23,7 @@ NAMES = [("Fenneke", "Zwartjes"), ("Ruurdje", "Hoogeboom"), ("Sjoerdina", "Kwake
 
 @pytest.mark.redis
 def test_a_monitor_of_last_quarter_is_built_followed_and_downloaded(
-    logged_in, policy_officer, team_a
+    logged_in, screenshot, policy_officer, team_a
 ):
     today = timezone.localdate()
     last_quarter = Period.quarter_of(today).previous()
@@ -50,6 +50,7 @@ def test_a_monitor_of_last_quarter_is_built_followed_and_downloaded(
         page.check("input[name=kind][value=quarter]")
         page.fill("input[name=year]", str(last_quarter.start.year))
         page.select_option("select[name=quarter]", str((last_quarter.start.month - 1) // 3 + 1))
+        screenshot(page, "monitor-aanvragen")
         page.click("main form button[type=submit]")
         page.wait_for_url("**/monitor/*/")
         # Building takes seconds: the page shows the monitor queued or being built.
@@ -66,6 +67,7 @@ def test_a_monitor_of_last_quarter_is_built_followed_and_downloaded(
         expect(pdf_link).to_be_visible()
         assert page.evaluate("() => window.loadedOnce === true")
         assert_accessible(page)
+        screenshot(page, "monitor-klaar")
 
         with page.expect_download() as download_info:
             pdf_link.click()

@@ -34,7 +34,9 @@ def show(page: Page, **chosen: str) -> None:
         form.locator("button[type=submit]").click()
 
 
-def test_the_dashboard_filtered_by_client_group_and_team(logged_in, manager_a, team_a, team_b):
+def test_the_dashboard_filtered_by_client_group_and_team(
+    logged_in, screenshot, manager_a, team_a, team_b
+):
     groeien = ClientGroup.objects.get(code="groeien")
     on_benefit(team_a, count=6, group=groeien)
     on_benefit(team_a, count=2)
@@ -51,6 +53,7 @@ def test_the_dashboard_filtered_by_client_group_and_team(logged_in, manager_a, t
     expect(page.locator("main section[aria-labelledby^=theme-]").first).to_be_visible()
     expect(page.locator(CASELOAD)).to_have_text("8")
     assert_accessible(page)
+    screenshot(page, "dashboard")
 
     show(page, group=str(groeien.pk))
     assert f"group={groeien.pk}" in page.url and f"team={team_a.pk}" in page.url
@@ -58,6 +61,7 @@ def test_the_dashboard_filtered_by_client_group_and_team(logged_in, manager_a, t
     expect(page.locator("#dashboard-scope")).to_contain_text(groeien.name)
     expect(page.locator(CASELOAD)).to_have_text("6")
     assert_accessible(page)
+    screenshot(page.locator("main form.filters"), "dashboard-filters")
 
     # Another team: whole quarters only, and its two clients are a small cell, hidden.
     show(page, team=str(team_b.pk))
