@@ -67,7 +67,13 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def display_name(first_name: str, last_name: str, username: str) -> str:
+        """How a user is named on every page: the full name (as get_full_name), else the
+        username."""
+        return f"{first_name} {last_name}".strip() or username
 
     def get_session_auth_hash(self) -> str:
         """Django's HMAC of the password, plus the moment all sessions were last ended; without

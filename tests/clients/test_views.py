@@ -118,6 +118,7 @@ def test_the_filters_are_selects_with_the_current_choice_selected(
     colleague = UserFactory(
         role=Role.CONSULTANT, team=team_a, first_name="Jo <b>", last_name="O'Neil"
     )
+    nameless = UserFactory(role=Role.CONSULTANT, team=team_a, first_name="", last_name="")
     matchen = ClientGroup.objects.get(code="matchen")
     client.force_login(consultant_a)
     response = client.get(
@@ -127,7 +128,8 @@ def test_the_filters_are_selects_with_the_current_choice_selected(
     assert '<select name="consultant" id="id_consultant">' in html
     assert '<option value="">' in html  # the whole team
     assert f'<option value="{colleague.pk}" selected>Jo &lt;b&gt; O&#x27;Neil</option>' in html
-    assert f'<option value="{consultant_a.pk}">' in html
+    assert f'<option value="{consultant_a.pk}">{consultant_a}</option>' in html
+    assert f'<option value="{nameless.pk}">{nameless.username}</option>' in html
     consultants = html[html.index('<select name="consultant"') :].split("</select>")[0]
     assert f'<option value="{consultant_b.pk}"' not in consultants  # another team's
     assert f'<option value="{matchen.pk}" selected>{matchen.name}</option>' in html
