@@ -1,10 +1,10 @@
 """The shared cache over Redis, for which an unreachable Redis is a miss, not an error.
 
-The cache only holds what can be computed again (the dashboard's figures of closed quarters), so
-while Redis is down or hanging the pages compute their figures and do not fail: a read finds
-nothing, a write is dropped, and the failure is logged. The connection timeouts (settings,
-CACHES OPTIONS) bound how long that takes. The settings use this backend whenever CACHE_URL is a
-Redis URL.
+The cache only holds what can be computed again (the dashboard's figures of closed quarters, the
+caseload filter's reference lists: clients.reference), so while Redis is down or hanging the
+pages compute what they show and do not fail: a read finds nothing, a write is dropped, and the
+failure is logged. The connection timeouts (settings, CACHES OPTIONS) bound how long that takes.
+The settings use this backend whenever CACHE_URL is a Redis URL.
 """
 
 from __future__ import annotations

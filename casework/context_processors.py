@@ -36,7 +36,7 @@ def navigation(request: HttpRequest) -> dict:
     ):
         if rules.has_perm(permission, user):
             items.append((label, reverse(url_name)))
-    unread = unread_notification_count(user)  # one COUNT on notification_unread_idx
+    unread = unread_notification_count(user)  # read with the session's user (casework.backends)
     items.append(
         (
             _("Notifications (%(count)d unread)") % {"count": unread}

@@ -110,7 +110,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses every log-in of a locked account before a password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the session's user with their team and unread count (casework.backends).
+    "casework.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

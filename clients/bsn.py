@@ -55,6 +55,12 @@ def clean_bsn(value: str) -> str:
     return bsn
 
 
+def mask_bsn(bsn: str) -> str:
+    """A BSN as shown everywhere but on its own page: all but the last four digits hidden
+    (*****1234); empty for an anonymised client (no BSN)."""
+    return "*****" + bsn[-4:] if bsn else ""
+
+
 def bsn_digest(bsn: str) -> str:
     """The keyed hash (HMAC-SHA256 with settings.BSN_HASH_KEY, hex) of a normalised BSN.
 

@@ -5,6 +5,8 @@ from html import escape
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import User
 from casework.selectors import team_consultants
+from clients import reference
 from clients.bsn import clean_bsn
 from clients.models import Client, ClientGroup, LadderStep
 from clients.selectors import clients_with_bsn
@@ -52,39 +55,87 @@ class PlainSelect(forms.Select):
 
 
 class PlainModelChoiceIterator(ModelChoiceIterator):
-    """The choices of a ModelChoiceField from one plain query. Django's own iterator reads them
-    through queryset.iterator(): a server-side cursor on PostgreSQL, which took longer than the
-    query itself for the few hundred consultants of the caseload filter."""
+    """The choices of a PlainModelChoiceField from its options (one plain query). Django's own
+    iterator reads them through queryset.iterator(): a server-side cursor on PostgreSQL, which
+    took longer than the query itself for the few hundred consultants of the caseload filter."""
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for instance in self.queryset:
+        for instance in cast(PlainModelChoiceField, self.field).options():
             yield self.choice(instance)
 
 
 class PlainModelChoiceField(forms.ModelChoiceField):
-    """One model instance: a PlainSelect, its options from one plain query."""
+    """One model instance: a PlainSelect, its options read once per form, which also validate the
+    choice (Django's field reads the chosen instance again with a query of its own)."""
 
     widget = PlainSelect
     iterator = PlainModelChoiceIterator
 
+    def options(self) -> list[Any]:
+        """The options' rows: given by the form (give), or read from the queryset (read_options)
+        once per form, and again only when the form sets another queryset."""
+        if getattr(self, "_options_of", None) is not self.queryset:
+            self.give(self.read_options())
+        return self._options
+
+    def give(self, options: list[Any]) -> None:
+        """Offer these rows of the queryset, read elsewhere (clients.reference's cache)."""
+        self._options, self._options_of = options, self.queryset
+
+    def read_options(self) -> list[Any]:
+        return list(self.source())
+
+    def source(self) -> QuerySet[Any]:
+        """The queryset the options are read from (every such field is given one)."""
+        return cast(QuerySet[Any], self.queryset)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.source().model):
+            value = getattr(value, self.to_field_name or "pk")
+        option = self.option(str(value))
+        if option is None:
+            message = self.error_messages["invalid_choice"]
+            raise ValidationError(message, code="invalid_choice", params={"value": value})
+        return option
+
+    def option(self, value: str) -> Any:
+        """The option whose value is `value`, or None."""
+        key = self.to_field_name or "pk"
+        return next((o for o in self.options() if str(getattr(o, key)) == value), None)
+
 
 class ConsultantChoiceIterator(PlainModelChoiceIterator):
-    """The options of a choice of consultant from plain rows, named as User.__str__ names a user:
-    building a User per option was most of the caseload filter's remaining time (the hundreds of
-    consultants of a big team, bench/pages.py)."""
+    """The options of a choice of consultant from plain rows (ConsultantChoiceField), named as
+    User.__str__ names a user: building a User per option was most of the caseload filter's
+    remaining time (the hundreds of consultants of a big team, bench/pages.py)."""
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        rows = self.queryset.values_list("pk", "first_name", "last_name", "username")
+        rows = cast(ConsultantChoiceField, self.field).options()
         for pk, first_name, last_name, username in rows:
             yield (pk, User.display_name(first_name, last_name, username))
 
 
 class ConsultantChoiceField(PlainModelChoiceField):
+    """A choice of consultant: its options plain rows of these COLUMNS; the chosen consultant is
+    a User with just those columns read."""
+
     iterator = ConsultantChoiceIterator
+    COLUMNS = ("id", "first_name", "last_name", "username")
+
+    def read_options(self) -> list[Any]:
+        return list(self.source().values_list(*self.COLUMNS))
+
+    def option(self, value: str) -> User | None:
+        row = next((row for row in self.options() if str(row[0]) == value), None)
+        if row is None:
+            return None
+        return User.from_db(self.source().db, list(self.COLUMNS), row)
 
 
 class BsnField(forms.CharField):
@@ -218,4 +269,14 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["consultant"]).queryset = team_consultants(user)
+        cast(ConsultantChoiceField, self.fields["consultant"]).queryset = team_consultants(user)
+        # The options of all three from the cache, in one round trip (clients.reference).
+        keys = {
+            reference.ACTIVE_GROUPS: "group",
+            reference.LADDER_STEPS: "step",
+            reference.team_consultants_key(user.team_id): "consultant",
+        }
+        fields = {key: cast(PlainModelChoiceField, self.fields[name]) for key, name in keys.items()}
+        options = reference.cached({key: field.read_options for key, field in fields.items()})
+        for key, field in fields.items():
+            field.give(options[key])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
 from typing import TYPE_CHECKING, TypeVar
 
@@ -113,13 +114,20 @@ def _latest_measurement() -> QuerySet[LadderMeasurement]:
     return LadderMeasurement.objects.filter(client=OuterRef("pk")).order_by("-measured_on", "-id")
 
 
+@functools.cache
+def _current_status() -> dict[str, Subquery]:
+    """with_current_status's annotations, built once: each query that uses them resolves its own
+    copy. Building them was half of annotating every page of the caseload list (bench/pages.py)."""
+    return {
+        "current_group_name": Subquery(_current_group().values("group__name")[:1]),
+        "current_step": Subquery(_latest_measurement().values("step__number")[:1]),
+        "target_step": Subquery(_latest_measurement().values("target_step__number")[:1]),
+    }
+
+
 def with_current_status(queryset: QuerySet[_C]) -> QuerySet[WithAnnotations[_C]]:
     """Annotate the current klantgroep and ladder step, derived from the histories in SQL."""
-    return queryset.annotate(
-        current_group_name=Subquery(_current_group().values("group__name")[:1]),
-        current_step=Subquery(_latest_measurement().values("step__number")[:1]),
-        target_step=Subquery(_latest_measurement().values("target_step__number")[:1]),
-    )
+    return queryset.annotate(**_current_status())
 
 
 def filter_caseload(

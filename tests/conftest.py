@@ -4,11 +4,19 @@ of team A, a consultant of team B, a policy officer and an application manager."
 import os
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from casework.models import Role
 from tests.casework.factories import TeamFactory, UserFactory
 from tests.clients.factories import ClientFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: what an earlier test left there (the reference lists,
+    the dashboard's figures) would outlive the rows it was read from."""
+    cache.clear()
 
 
 @pytest.fixture

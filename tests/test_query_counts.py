@@ -91,31 +91,33 @@ def list_url(person):
 
 PAGES = {
     # page: (user, URL of the page given the client whose dossier is opened, queries)
-    # session, user, the user's team and unread notifications (layout); the filter's choices
-    # (group, step, consultant); count, page, access-log insert
-    "caseload list": ("consultant_a", list_url, 10),
-    # ... and, on the consultant's own caseload (the default), the consultant's validation
-    "own caseload": ("consultant_a", lambda person: reverse("clients:list"), 11),
-    # session, user, the client with its five prefetched histories, access-log transaction
-    # (3), the user's team and unread notifications (layout), the policy settings (loaded once
+    # session, user (with the team and unread notifications of the layout: casework.backends);
+    # the page with its count (a searched list: casework.pagination), access-log insert. The
+    # filter's choices (group, step, consultant) and the consultant's validation come from the
+    # cache (clients.reference) the first view filled.
+    "caseload list": ("consultant_a", list_url, 4),
+    # ... and the same on the consultant's own caseload (the default)
+    "own caseload": ("consultant_a", lambda person: reverse("clients:list"), 4),
+    # session, user (with the team and unread notifications of the layout), the client with its
+    # five prefetched histories, access-log transaction (3), the policy settings (loaded once
     # by the view for the sections); the sections: due dates, plans (plans, agreements, plan
     # requirement), conversations (conversations, domain scores), trajecten, work (work
     # profile, placements), meetings (invitations, meetings)
     "client dossier": (
         "consultant_a",
         lambda person: reverse("clients:detail", args=[person.pk]),
-        23,
+        21,
     ),
-    # session, user, the user's team and unread notifications (layout), policy settings, the
-    # counts, the page of items, the access-log insert
-    "work queue": ("consultant_a", lambda person: reverse("workqueue:index"), 8),
-    # session, user, the user's team and unread notifications (layout); the overview's seven:
-    # sums per line, lines, sums per klantgroep, allocations per klantgroep, klantgroepen,
-    # totals, allocations
+    # session, user (with the team and unread notifications of the layout), policy settings,
+    # the counts, the page of items, the access-log insert
+    "work queue": ("consultant_a", lambda person: reverse("workqueue:index"), 6),
+    # session, user (with the team and unread notifications of the layout); the overview's
+    # seven: sums per line, lines, sums per klantgroep, allocations per klantgroep,
+    # klantgroepen, totals, allocations
     "budget page": (
         "manager_a",
         lambda person: reverse("instruments:budget", args=[TODAY.year]),
-        11,
+        9,
     ),
     # session, user, count, page, consultants (prefetch), access-log insert (session auth)
     "api clients": ("consultant_a", lambda person: reverse("api:clients-list"), 6),

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import Team
-from clients.bsn import EncryptedBsnField, bsn_digest, validate_bsn
+from clients.bsn import EncryptedBsnField, bsn_digest, mask_bsn, validate_bsn
 from clients.models.policy import BarrierType, ClientGroup, LadderStep
 
 
@@ -150,8 +150,7 @@ class Client(models.Model):
 
     @property
     def masked_bsn(self) -> str:
-        """All but the last four digits hidden; empty for an anonymised client."""
-        return "*****" + self.bsn[-4:] if self.bsn else ""
+        return mask_bsn(self.bsn)
 
     def age_on(self, day: datetime.date) -> int:
         born = self.date_of_birth

@@ -58,3 +58,13 @@ def test_navigation_follows_the_role(client, request, user, expected, absent):
 def test_the_browser_language_does_not_switch_the_interface(client):
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="nl">' in response.text
+
+
+def test_a_deactivated_user_is_logged_out_at_the_next_request(client, consultant_a):
+    client.force_login(consultant_a)
+    assert client.get(reverse("profile")).status_code == 200
+    consultant_a.is_active = False
+    consultant_a.save()
+    response = client.get(reverse("profile"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

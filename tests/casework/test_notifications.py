@@ -51,8 +51,8 @@ def test_the_list_query_count_does_not_grow_with_the_rows(
     for i in range(rows):
         notify(consultant_a, f"key {i}", read=i % 2 == 0)
     client.force_login(consultant_a)
-    # session, user, the user's team (layout), count, page, unread count (page and navigation)
-    with django_assert_num_queries(7):
+    # session, user (with team and unread count: casework.backends), count, page
+    with django_assert_num_queries(4):
         client.get(reverse("notifications"))
 
 
@@ -102,3 +102,24 @@ def test_the_unread_count_is_one_query(consultant_a, django_assert_num_queries):
     notify(consultant_a, "b", read=True)
     with django_assert_num_queries(1):
         assert notifications.unread_notification_count(consultant_a) == 1
+
+
+def test_pages_count_the_unread_with_the_session_user(
+    client, consultant_a, django_assert_num_queries
+):
+    """The authentication backend (casework.backends) reads the session's user with their team
+    and unread count: the navigation shows both without a query of its own."""
+    notify(consultant_a, "a")
+    notify(consultant_a, "b")
+    notify(consultant_a, "c", read=True)
+    notify(UserFactory(), "someone else's")
+    client.force_login(consultant_a)
+    response = client.get(reverse("profile"))
+    assert "Meldingen (2 ongelezen)" in response.text
+    assert consultant_a.team.name in response.text
+    user = response.wsgi_request.user
+    with django_assert_num_queries(0):
+        assert user.team == consultant_a.team
+        assert notifications.unread_notification_count(user) == 2
+    notify(consultant_a, "d")
+    assert "Meldingen (3 ongelezen)" in client.get(reverse("profile")).text

@@ -534,8 +534,8 @@ def test_the_conversation_page_query_count_does_not_grow(
     client.force_login(consultant_a)
     # session, user, the conversation (scoped, with its client, groups, steps and kick-off),
     # checklist, partners, scores, reviews, addenda, the trajecten agreed in it, the access log
-    # insert, the user's team, unread notifications (navigation)
-    with django_assert_num_queries(12):
+    # insert (the user's team and unread notifications come with the user: casework.backends)
+    with django_assert_num_queries(10):
         response = client.get(detail_url(conversation))
     assert len(response.context["addenda"]) == rows
 

@@ -655,9 +655,10 @@ def test_the_plan_page_query_count_does_not_grow_with_the_agreements(
 ):
     add_agreements(plan_a, extra)
     client.force_login(consultant_a)
-    # session, user, team (layout); the client and its five dossier prefetches; access log;
-    # the plans; their agreements; policy settings; the plan rule; unread notifications
-    with django_assert_num_queries(15):
+    # session, user (with team and unread notifications: casework.backends); the client and its
+    # five dossier prefetches; access log; the plans; their agreements; policy settings; the
+    # plan rule
+    with django_assert_num_queries(13):
         response = client.get(reverse("plans:detail", args=[client_a.pk]))
     assert len(response.context["agreements"]) == 5 + extra
 

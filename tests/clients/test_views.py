@@ -28,6 +28,11 @@ VALID_FORM = {
 }
 
 
+def shown_pks(response):
+    """The ids of the clients a page of the caseload list shows, in order."""
+    return [row["pk"] for row in response.context["rows"]]
+
+
 def person_pages(client_a):
     return [
         reverse("clients:detail", args=[client_a.pk]),
@@ -60,7 +65,7 @@ def test_a_consultant_of_another_team_does_not_find_the_client(client, consultan
     client.force_login(consultant_b)
     client.post(reverse("clients:list"), {"q": client_a.bsn})
     response = client.get(reverse("clients:list"))
-    assert list(response.context["page"]) == []
+    assert shown_pks(response) == []
 
 
 def test_a_policy_officer_is_refused_every_person_page(client, policy_officer, client_a):
@@ -108,7 +113,7 @@ def test_the_list_logs_every_client_shown(client, consultant_a, team_a, team_b):
 def test_a_consultant_starts_on_their_own_caseload(client, consultant_a, team_a, client_a):
     ClientFactory.create_batch(2, team=team_a)
     client.force_login(consultant_a)
-    assert list(client.get(reverse("clients:list")).context["page"]) == [client_a]
+    assert shown_pks(client.get(reverse("clients:list"))) == [client_a.pk]
     assert client.get(reverse("clients:list"), WHOLE_TEAM).context["page"].paginator.count == 3
 
 
@@ -153,7 +158,7 @@ def test_filters_narrow_the_list(client, consultant_a, team_a):
     client.force_login(consultant_a)
     response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "group": matchen.pk})
     assert response.context["page"].paginator.count == 2
-    assert {c.current_group_name for c in response.context["page"]} == {"Matchen"}
+    assert {row["current_group_name"] for row in response.context["rows"]} == {"Matchen"}
     response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "step": 2})
     assert response.context["page"].paginator.count == 8
     response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "step": 5})
@@ -168,7 +173,7 @@ def test_searching_by_bsn_keeps_the_bsn_out_of_every_url(client, consultant_a, t
     assert response.status_code == 302
     assert "123456782" not in response.url and "782" not in response.url
     response = client.get(response.url)
-    assert list(response.context["page"]) == [wanted]
+    assert shown_pks(response) == [wanted.pk]
     assert "123456782" not in response.text  # shown masked: *****6782
     assert "*****6782" in response.text
 
@@ -177,7 +182,7 @@ def found(client, term):
     """The first names of the team's clients the list finds for `term`."""
     client.post(reverse("clients:list"), {"q": term})
     response = client.get(reverse("clients:list"), WHOLE_TEAM)
-    return sorted(c.first_name for c in response.context["page"])
+    return sorted(row["first_name"] for row in response.context["rows"])
 
 
 def test_searching_by_name_matches_the_start_of_words_of_the_name(client, consultant_a, team_a):
@@ -214,7 +219,7 @@ def test_search_syntax_in_a_name_is_no_search_syntax(client, consultant_a, team_
     response = client.get(reverse("clients:list"), WHOLE_TEAM)
     assert response.status_code == 200
     expected = ["Anna"] if term in ("a:* | b", "o'", "a<->b") else []
-    assert sorted(c.first_name for c in response.context["page"]) == expected
+    assert sorted(row["first_name"] for row in response.context["rows"]) == expected
 
 
 def test_the_name_search_follows_a_changed_name(client, consultant_a, team_a):

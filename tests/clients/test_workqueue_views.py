@@ -163,9 +163,9 @@ def test_a_team_leader_sees_the_team_per_consultant_then_opens_one(
         ]
     )
     client.force_login(manager_a)
-    # session, user, the user's team and unread notifications (layout), the consultants with
-    # their recorded totals
-    with django_assert_num_queries(5):
+    # session, user (with the team and unread notifications of the layout: casework.backends),
+    # the consultants with their recorded totals
+    with django_assert_num_queries(3):
         overview = client.get(URL)
     assert overview.status_code == 200
     rows = {c.pk: (c.recorded_on, c.overdue, c.due_soon) for c in overview.context["consultants"]}

@@ -460,10 +460,10 @@ def test_the_number_of_queries_does_not_depend_on_the_data(
 ):
     client.force_login(manager_a)
     client.get(URL)  # warm up: the policy settings and content types are cached per process
-    # session, user, the user's team and unread notifications (layout); the chosen team (the
-    # filter); the team and group choices; the targets; the caseload per consultant;
-    # test_on_benefit once per quarter (8; test_share makes none).
-    expected = 4 + 1 + 2 + 1 + 1 + 8
+    # session, user (with the team and unread notifications of the layout: casework.backends);
+    # the chosen team (the filter); the team and group choices; the targets; the caseload per
+    # consultant; test_on_benefit once per quarter (8; test_share makes none).
+    expected = 2 + 1 + 2 + 1 + 1 + 8
 
     cache.clear()
     with django_assert_num_queries(expected):

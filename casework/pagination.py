@@ -1,0 +1,39 @@
+"""A paginator that counts a narrowed list with its page, in one query."""
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
+
+# The column each row of a WindowCountPaginator's page is read with: the number of all rows.
+TOTAL = "pagination_total"
+
+
+class WindowCountPaginator(Paginator):
+    """A paginator of a values() queryset that reads a page's rows and the number of all rows in
+    one query: COUNT(*) OVER (), which PostgreSQL computes over the rows the page is cut from.
+    Django's asks for the count first, in a query of its own, which read a searched caseload's
+    matching clients twice (bench/pages.py).
+
+    Only for a list narrowed by an index (a search, a consultant's caseload): the window makes
+    PostgreSQL read every row of the list, where Django's page query reads the first rows of an
+    index in order. A page past the end (no row to carry the count) and a DISTINCT query (the
+    window counts before DISTINCT) are left to Django's way."""
+
+    object_list: QuerySet[Any, dict[str, Any]]
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 1  # as Django: what is not a number is the first page
+        if wanted >= 1 and not self.orphans and not self.object_list.query.distinct:
+            bottom = (wanted - 1) * self.per_page
+            counted = self.object_list.annotate(**{TOTAL: Window(Count("*"))})
+            rows = list(counted[bottom : bottom + self.per_page])
+            if rows or wanted == 1:
+                self.count = rows[0][TOTAL] if rows else 0
+                for row in rows:
+                    del row[TOTAL]
+                return Page(rows, wanted, self)
+        return super().get_page(number)
