@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet, Window
 
 # The column each row of a WindowCountPaginator's page is read with: the number of all rows.
 TOTAL = "pagination_total"
+MAX_PAGE = 1_000_000
 
 
 class WindowCountPaginator(Paginator):
@@ -18,7 +19,7 @@ class WindowCountPaginator(Paginator):
     Only for a list narrowed by an index (a search, a consultant's caseload): the window makes
     PostgreSQL read every row of the list, where Django's page query reads the first rows of an
     index in order. A page past the end (no row to carry the count) and a DISTINCT query (the
-    window counts before DISTINCT) are left to Django's way."""
+    window counts before DISTINCT) are left to Django's way, as is a page number past MAX_PAGE."""
 
     object_list: QuerySet[Any, dict[str, Any]]
 
@@ -27,7 +28,10 @@ class WindowCountPaginator(Paginator):
             wanted = int(number)
         except (TypeError, ValueError):
             wanted = 1  # as Django: what is not a number is the first page
-        if wanted >= 1 and not self.orphans and not self.object_list.query.distinct:
+        # Past MAX_PAGE, Django's way, which compares the number with the count before it asks
+        # for rows: an offset too large for PostgreSQL's bigint failed the page's query.
+        in_range = 1 <= wanted <= MAX_PAGE
+        if in_range and not self.orphans and not self.object_list.query.distinct:
             bottom = (wanted - 1) * self.per_page
             counted = self.object_list.annotate(**{TOTAL: Window(Count("*"))})
             rows = list(counted[bottom : bottom + self.per_page])

@@ -117,7 +117,7 @@ class ConsultantChoiceIterator(PlainModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         rows = cast(ConsultantChoiceField, self.field).options()
-        for pk, first_name, last_name, username in rows:
+        for pk, username, first_name, last_name in rows:
             yield (pk, User.display_name(first_name, last_name, username))
 
 
@@ -126,7 +126,8 @@ class ConsultantChoiceField(PlainModelChoiceField):
     a User with just those columns read."""
 
     iterator = ConsultantChoiceIterator
-    COLUMNS = ("id", "first_name", "last_name", "username")
+    # In the order of the model's fields: User.from_db takes the values in that order.
+    COLUMNS = ("id", "username", "first_name", "last_name")
 
     def read_options(self) -> list[Any]:
         return list(self.source().values_list(*self.COLUMNS))

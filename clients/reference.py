@@ -46,10 +46,17 @@ def cached(readers: dict[str, Callable[[], list[Any]]]) -> dict[str, list[Any]]:
     return found | missing
 
 
-def forget(sender: type[Model], **kwargs: Any) -> None:
+# The fields of a user a list of consultants shows or selects on: a save of others (a log-in's
+# last_login) leaves the lists be.
+LISTED_USER_FIELDS = {"username", "first_name", "last_name", "role", "is_active", "team", "team_id"}
+
+
+def forget(sender: type[Model], update_fields: Any = None, **kwargs: Any) -> None:
     """Receiver of post_save and post_delete: drops the lists the changed row is part of, now
     and again once the transaction commits (a page that read the rows in between would have put
     the old ones back)."""
+    if sender is User and update_fields is not None and not LISTED_USER_FIELDS & update_fields:
+        return
     keys = keys_of(sender)
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))

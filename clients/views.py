@@ -68,8 +68,8 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     narrowed = term or (filter_form.is_valid() and filter_form.cleaned_data["consultant"])
     paginator = (WindowCountPaginator if narrowed else Paginator)(clients, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = [_as_shown(row) for row in page]
-    record_access(request=request, client_ids=[row["pk"] for row in rows], view="clients:list")
+    page.object_list = [_as_shown(row) for row in page]
+    record_access(request=request, client_ids=[row["pk"] for row in page], view="clients:list")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -77,7 +77,6 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "clients/client_list.html",
         {
             "page": page,
-            "rows": rows,
             "search_form": search_form,
             "search_term": term,
             "filter_form": filter_form,

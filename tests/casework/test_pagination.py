@@ -36,7 +36,7 @@ def described(page):
 @pytest.mark.parametrize("count", [0, 1, 10, 11, 35])
 def test_it_gives_the_pages_djangos_paginator_gives(count):
     rows = teams(count)
-    for number in (1, 2, 3, 4, "2", None, "x", "1.5", 0, -1, 99):
+    for number in (1, 2, 3, 4, "2", None, "x", "1.5", 0, -1, 99, 10**6 + 1, "9" * 20):
         expected = described(Paginator(rows, PER_PAGE).get_page(number))
         assert described(WindowCountPaginator(rows, PER_PAGE).get_page(number)) == expected
 

@@ -227,7 +227,7 @@ def test_the_list_search_finds_the_bsn(client, consultant_a, client_a, team_a):
     client.force_login(consultant_a)
     client.post(reverse("clients:list"), {"q": client_a.bsn})
     response = client.get(reverse("clients:list"), {"consultant": ""})
-    assert [row["pk"] for row in response.context["rows"]] == [client_a.pk]
+    assert [row["pk"] for row in response.context["page"]] == [client_a.pk]
 
 
 def test_the_api_search_finds_the_bsn(api_client, consultant_a, client_a, team_a):

@@ -94,3 +94,14 @@ def test_a_change_drops_the_lists_again_when_it_commits(
         matchen.save()
         cache.set(reference.ACTIVE_GROUPS, [ClientGroup.objects.get(code="groeien")])
     assert (str(matchen.pk), "Matchen op werk") in options(client, "group")
+
+
+def test_a_log_in_leaves_the_consultants_be(client, consultant_a):
+    """A log-in saves the user's last_login only: no list shows it."""
+    client.force_login(consultant_a)
+    first = list_queries(client)
+    consultant_a.save(update_fields=["last_login"])
+    assert len(list_queries(client)) == len(first) - 3
+    consultant_a.first_name = "Anders"
+    consultant_a.save(update_fields=["first_name"])
+    assert len(list_queries(client)) == len(first) - 2  # the consultants read again

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import AccessLog, Role
@@ -30,7 +32,7 @@ VALID_FORM = {
 
 def shown_pks(response):
     """The ids of the clients a page of the caseload list shows, in order."""
-    return [row["pk"] for row in response.context["rows"]]
+    return [row["pk"] for row in response.context["page"]]
 
 
 def person_pages(client_a):
@@ -117,6 +119,43 @@ def test_a_consultant_starts_on_their_own_caseload(client, consultant_a, team_a,
     assert client.get(reverse("clients:list"), WHOLE_TEAM).context["page"].paginator.count == 3
 
 
+def test_the_chosen_consultant_is_named_in_the_export_link(client, team_a):
+    consultant = UserFactory(
+        role=Role.CONSULTANT, team=team_a, username="avries", first_name="Anna", last_name="Vries"
+    )
+    client.force_login(consultant)
+    for response in (
+        client.get(reverse("clients:list")),  # their own caseload, the default
+        client.get(reverse("clients:list"), {"consultant": consultant.pk}),
+    ):
+        chosen = response.context["filter_form"].cleaned_data["consultant"]
+        assert (chosen.pk, chosen.username, chosen.first_name, chosen.last_name) == (
+            consultant.pk,
+            "avries",
+            "Anna",
+            "Vries",
+        )
+        assert "Het cliëntenbestand van Anna Vries exporteren" in response.text
+
+
+def test_the_whole_teams_list_is_counted_apart_from_its_page(
+    client, consultant_a, team_a, client_a
+):
+    """A narrowed list (a search, one consultant's caseload) is counted in its page's query; the
+    whole team's not, which would read every client of the team (casework.pagination)."""
+    ClientFactory.create_batch(2, team=team_a)
+    client.force_login(consultant_a)
+    client.get(reverse("clients:list"))  # the filter's lists, into the cache
+
+    def queries(params):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("clients:list"), params)
+        return len(captured), response.context["page"].paginator.count
+
+    assert queries(WHOLE_TEAM) == (queries({})[0] + 1, 3)
+    assert queries({})[1] == 1
+
+
 def test_the_filters_are_selects_with_the_current_choice_selected(
     client, consultant_a, consultant_b, team_a
 ):
@@ -158,7 +197,7 @@ def test_filters_narrow_the_list(client, consultant_a, team_a):
     client.force_login(consultant_a)
     response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "group": matchen.pk})
     assert response.context["page"].paginator.count == 2
-    assert {row["current_group_name"] for row in response.context["rows"]} == {"Matchen"}
+    assert {row["current_group_name"] for row in response.context["page"]} == {"Matchen"}
     response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "step": 2})
     assert response.context["page"].paginator.count == 8
     response = client.get(reverse("clients:list"), {**WHOLE_TEAM, "step": 5})
@@ -175,6 +214,7 @@ def test_searching_by_bsn_keeps_the_bsn_out_of_every_url(client, consultant_a, t
     response = client.get(response.url)
     assert shown_pks(response) == [wanted.pk]
     assert "123456782" not in response.text  # shown masked: *****6782
+    assert "123456782" not in repr(response.context["page"].object_list)  # nor held there
     assert "*****6782" in response.text
 
 
@@ -182,7 +222,7 @@ def found(client, term):
     """The first names of the team's clients the list finds for `term`."""
     client.post(reverse("clients:list"), {"q": term})
     response = client.get(reverse("clients:list"), WHOLE_TEAM)
-    return sorted(row["first_name"] for row in response.context["rows"])
+    return sorted(row["first_name"] for row in response.context["page"])
 
 
 def test_searching_by_name_matches_the_start_of_words_of_the_name(client, consultant_a, team_a):
@@ -219,7 +259,7 @@ def test_search_syntax_in_a_name_is_no_search_syntax(client, consultant_a, team_
     response = client.get(reverse("clients:list"), WHOLE_TEAM)
     assert response.status_code == 200
     expected = ["Anna"] if term in ("a:* | b", "o'", "a<->b") else []
-    assert sorted(row["first_name"] for row in response.context["rows"]) == expected
+    assert sorted(row["first_name"] for row in response.context["page"]) == expected
 
 
 def test_the_name_search_follows_a_changed_name(client, consultant_a, team_a):
