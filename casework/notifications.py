@@ -18,21 +18,25 @@ PAGE_SIZE = 25
 UNREAD_COUNT = "unread_notification_count"
 
 
+def _unread_of(user: User | OuterRef) -> QuerySet[Notification]:
+    """The user's unread notifications: on the index notification_unread_idx (user, read_at)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
 def unread_count_of_user() -> Coalesce:
-    """The unread count of the user a query reads (OuterRef "pk"), as an annotation: a COUNT on the
-    index notification_unread_idx (user, read_at)."""
-    unread = Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+    """The unread count of the user a query reads (OuterRef "pk"), as an annotation."""
+    unread = _unread_of(OuterRef("pk"))
     counted = unread.order_by().values("user").annotate(count=Count("pk")).values("count")
     return Coalesce(Subquery(counted), 0)
 
 
 def unread_notification_count(user: User) -> int:
-    """For the navigation: read with the session's user (no query of its own), or one COUNT on
-    the index notification_unread_idx (user, read_at) for a user read otherwise."""
+    """For the navigation: read with the session's user (no query of its own), or one COUNT for a
+    user read otherwise."""
     counted = getattr(user, UNREAD_COUNT, None)
     if counted is not None:
         return int(counted)
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return _unread_of(user).count()
 
 
 def _notifications_of(user: User) -> QuerySet[Notification]:
@@ -54,7 +58,7 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def notification_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark one notification read (POST `notification`: its id), or all of them (no id).
     Someone else's notification is a 404."""
-    notifications = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    notifications = _unread_of(request.user)
     pk = request.POST.get("notification", "")
     if pk:
         if not pk.isdigit() or not Notification.objects.filter(user=request.user, pk=pk).exists():

@@ -1,5 +1,6 @@
-"""A paginator that counts a narrowed list with its page, in one query."""
+"""Paginators that spare a page its own COUNT query."""
 
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -41,3 +42,16 @@ class WindowCountPaginator(Paginator):
                     del row[TOTAL]
                 return Page(rows, wanted, self)
         return super().get_page(number)
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of rows, so it does not COUNT the whole queue a second time
+    (the work queue's queue_counts has already counted it)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count

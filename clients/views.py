@@ -57,15 +57,15 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         filters.setdefault("consultant", str(request.user.pk))
     filter_form = CaseloadFilterForm(filters, user=request.user)
 
+    chosen = filter_form.cleaned_data if filter_form.is_valid() else {}
     clients = selectors.search_clients(selectors.clients_for_user(request.user), term)
-    if filter_form.is_valid():
-        clients = selectors.filter_caseload(clients, **filter_form.cleaned_data)
+    clients = selectors.filter_caseload(clients, **chosen)
     clients = selectors.with_current_status(clients).values(*LIST_COLUMNS)
 
     # A list narrowed by an index (a search, one consultant's caseload) is counted in its page's
     # query; the whole team's is not, which would read all of the team's clients for the count
     # instead of the first page's in name order (casework.pagination).
-    narrowed = term or (filter_form.is_valid() and filter_form.cleaned_data["consultant"])
+    narrowed = term or chosen.get("consultant")
     paginator = (WindowCountPaginator if narrowed else Paginator)(clients, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = [_as_shown(row) for row in page]

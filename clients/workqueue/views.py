@@ -1,15 +1,12 @@
 """Mijn werkvoorraad: what is overdue and due soon in a consultant's caseload."""
 
-from functools import cached_property
-from typing import Any
-
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from rules.contrib.views import permission_required
 
 from casework.models import PolicySettings, User
+from casework.pagination import KnownCountPaginator
 from casework.rules import is_consultant
 from casework.selectors import team_consultants
 from casework.services import record_access
@@ -18,19 +15,6 @@ from clients.selectors import clients_for_user, filter_caseload
 from clients.workqueue import selectors
 
 PAGE_SIZE = 25
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told the number of rows, so it does not COUNT the whole queue a second time
-    (queue_counts has already counted it)."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def _chosen_consultant(request: AuthenticatedHttpRequest) -> User | None:
