@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.server import (  # noqa: E402
+    collect_static,
     csrf_token,
     log_in,
     prepare_users,
@@ -324,6 +325,8 @@ def main() -> None:
     if args.only:
         pages = [pages[0]] + [p for p in pages[1:] if args.only in p.label]
     keys = prepare_users([name for names in users.values() for name in names])
+    # The manifest static files, which the first views in this process need as the server does.
+    collect_static(production_environment(args.database_url))
     queries = count_queries(pages, surname)
     print(
         f"{Client.objects.count():,} clients; gunicorn --workers={args.workers} "
@@ -337,7 +340,11 @@ def main() -> None:
         tempfile.TemporaryDirectory() as folder,
         redis_server(Path(folder)) as redis,
         serve(
-            args.database_url, workers=args.workers, threads=args.threads, CACHE_URL=redis.url(1)
+            args.database_url,
+            workers=args.workers,
+            threads=args.threads,
+            static_files=False,
+            CACHE_URL=redis.url(1),
         ) as base_url,
     ):
         sessions = {

@@ -1,6 +1,7 @@
 """Pages of the client dossier. Thin: scoping in clients.selectors, writes in clients.services,
 and every response that shows a person's data is written to the access log."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rules.contrib.views import permission_required
 
+from casework.links import link_for_id
 from casework.models import PolicySettings
 from casework.pagination import WindowCountPaginator
 from casework.rules import is_consultant
@@ -68,7 +70,8 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     narrowed = term or chosen.get("consultant")
     paginator = (WindowCountPaginator if narrowed else Paginator)(clients, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = [_as_shown(row) for row in page]
+    link = link_for_id("clients:detail")
+    page.object_list = [_as_shown(row, link) for row in page]
     record_access(request=request, client_ids=[row["pk"] for row in page], view="clients:list")
     query = request.GET.copy()
     query.pop("page", None)
@@ -85,11 +88,12 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _as_shown(row: dict[str, Any]) -> dict[str, Any]:
+def _as_shown(row: dict[str, Any], link: Callable[[int], str]) -> dict[str, Any]:
     """A row of the list as shown: the BSN masked (masked_bsn, as Client.masked_bsn), so the
-    page's context never holds a whole one."""
+    page's context never holds a whole one, and the link to the dossier."""
     shown = {column: value for column, value in row.items() if column != "bsn"}
     shown["masked_bsn"] = mask_bsn(row["bsn"])
+    shown["url"] = link(row["pk"])
     return shown
 
 

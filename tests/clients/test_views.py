@@ -218,6 +218,14 @@ def test_searching_by_bsn_keeps_the_bsn_out_of_every_url(client, consultant_a, t
     assert "*****6782" in response.text
 
 
+def test_each_row_links_to_its_dossier(client, consultant_a, team_a):
+    listed = ClientFactory.create_batch(3, team=team_a)
+    client.force_login(consultant_a)
+    response = client.get(reverse("clients:list"), WHOLE_TEAM)
+    for listed_client in listed:
+        assert f'<a href="{reverse("clients:detail", args=[listed_client.pk])}">' in response.text
+
+
 def found(client, term):
     """The first names of the team's clients the list finds for `term`."""
     client.post(reverse("clients:list"), {"q": term})
