@@ -49,6 +49,7 @@ from bench.server import (  # noqa: E402
     production_environment,
     redis_server,
     serve,
+    wait_for_the_next_code,
 )
 
 CONSULTANT, TEAM_LEADER = "consulent", "teamleider"
@@ -220,7 +221,7 @@ def logged_in_sessions(
     sessions: list[requests.Session] = []
     while len(sessions) < count:
         if sessions:
-            time.sleep(30 - time.time() % 30 + 0.5)
+            wait_for_the_next_code()
         for username in usernames[: count - len(sessions)]:
             session = requests.Session()
             log_in(session, base_url, username, keys[username])
@@ -300,34 +301,73 @@ def print_table(pages: list[Page], figures: dict[str, Figures]) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def shared_arguments(parser: argparse.ArgumentParser, *, seconds: float) -> None:
+    """The options of this benchmark that bench/compare.py shares."""
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL"),
         required="DATABASE_URL" not in os.environ,
         help="default: DATABASE_URL",
     )
-    parser.add_argument("--requests", type=int, default=200, help="sequential requests per page")
     parser.add_argument("--concurrent", type=int, default=8, help="concurrent clients")
-    parser.add_argument("--seconds", type=float, default=8, help="duration of a throughput run")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds; figures are medians")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn --workers")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn --threads")
+    parser.add_argument(
+        "--seconds", type=float, default=seconds, help="duration of a throughput run"
+    )
     parser.add_argument("--only", help="only the pages whose label contains this")
-    args = parser.parse_args()
 
+
+@dataclass(frozen=True)
+class Workload:
+    pages: list[Page]  # the trivial page first
+    users: dict[str, list[str]]  # per role, who requests its pages
+    surname: str  # what the consultants search for
+    keys: dict[str, str]  # per user, their authenticator app's key
+
+
+def prepare(args: argparse.Namespace) -> Workload:
+    """Django in this process over the database, and the pages (the trivial one and those --only
+    chooses) with their users, each ready to log in."""
     setup_django(args.database_url)
-    from clients.models import Client
-
     pages, users = choose_pages(args.concurrent)
     surname = users.pop("search")[0]
     if args.only:
         pages = [pages[0]] + [p for p in pages[1:] if args.only in p.label]
     keys = prepare_users([name for names in users.values() for name in names])
+    return Workload(pages, users, surname, keys)
+
+
+def log_in_everyone(
+    base_url: str, workload: Workload, concurrent: int
+) -> dict[str, list[requests.Session]]:
+    """Per role, `concurrent` logged-in sessions; the consultants' with the search term."""
+    return {
+        role: logged_in_sessions(
+            base_url,
+            names,
+            workload.keys,
+            concurrent,
+            workload.surname if role == CONSULTANT else None,
+        )
+        for role, names in workload.users.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    shared_arguments(parser, seconds=8)
+    parser.add_argument("--requests", type=int, default=200, help="sequential requests per page")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; figures are medians")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn --workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn --threads")
+    args = parser.parse_args()
+
+    workload = prepare(args)
+    pages = workload.pages
+    from clients.models import Client
+
     # The manifest static files, which the first views in this process need as the server does.
     collect_static(production_environment(args.database_url))
-    queries = count_queries(pages, surname)
+    queries = count_queries(pages, workload.surname)
     print(
         f"{Client.objects.count():,} clients; gunicorn --workers={args.workers} "
         f"--threads={args.threads}; {args.requests} requests per page, {args.concurrent} "
@@ -347,12 +387,7 @@ def main() -> None:
             CACHE_URL=redis.url(1),
         ) as base_url,
     ):
-        sessions = {
-            role: logged_in_sessions(
-                base_url, names, keys, args.concurrent, surname if role == CONSULTANT else None
-            )
-            for role, names in users.items()
-        }
+        sessions = log_in_everyone(base_url, workload, args.concurrent)
         rounds: dict[str, list[Figures]] = {page.label: [] for page in pages}
         for number in range(args.rounds):
             for page in pages:

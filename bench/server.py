@@ -55,11 +55,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def collect_static(environment: dict[str, str]) -> None:
-    """The manifest static files production serves (whitenoise), in STATIC_ROOT."""
+def collect_static(environment: dict[str, str], *, root: Path = ROOT) -> None:
+    """The manifest static files production serves (whitenoise), in STATIC_ROOT of the code in
+    `root`."""
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
+        cwd=root,
         env=environment,
         check=True,
     )
@@ -96,15 +97,17 @@ def serve(
     workers: int = 3,
     threads: int = 4,
     static_files: bool = True,
+    root: Path = ROOT,
     **settings: str,
 ) -> Iterator[str]:
     """gunicorn with the production settings on a free loopback port, as the Dockerfile runs it
     (workers x threads); yields the base URL and stops it afterwards. `static_files`: collect the
     manifest static files first, which the production settings serve (settings with DEBUG on
-    serve them from the apps and need none)."""
+    serve them from the apps and need none). `root`: the checkout whose code it serves (another
+    version's, bench/compare.py), in this checkout's environment."""
     environment = production_environment(database_url, **settings)
     if static_files:
-        collect_static(environment)
+        collect_static(environment, root=root)
     base_url = f"http://127.0.0.1:{free_port()}"
     command = [
         sys.executable,
@@ -117,7 +120,7 @@ def serve(
         "--timeout=60",
         "--error-logfile=-",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment)
+    process = subprocess.Popen(command, cwd=root, env=environment)
     try:
         wait_until_up(base_url)
         yield base_url
@@ -208,6 +211,12 @@ def csrf_token(response: requests.Response) -> str:
     if match is None:
         raise RuntimeError(f"no CSRF token on {response.url} ({response.status_code})")
     return match.group(1)
+
+
+def wait_for_the_next_code() -> None:
+    """Until the authenticator apps show their next code: a user logs in again (a code is
+    accepted once)."""
+    time.sleep(30 - time.time() % 30 + 0.5)
 
 
 def log_in(session: requests.Session, base_url: str, username: str, key: str) -> None:
