@@ -8,7 +8,9 @@ more within minutes (bench/pages.py's absolute figures drift with it):
 
 - BASE (a commit) is checked out in a temporary git worktree and served beside this checkout:
   two gunicorns with the production settings over the same database (bench.server.serve), both
-  in this checkout's environment (.venv), each with its own cache database in one Redis;
+  in this checkout's environment (.venv), each with its own cache database in one Redis. So
+  BASE must run on this database's schema (migrated by this checkout) and with these locked
+  dependencies, and have bench/settings.py;
 - per page (as bench/pages.py chooses them, with the same users; the trivial page first, a
   control whose ratio stays near 1 unless the change touched every page), throughput runs of
   --seconds at --concurrent clients alternate between the two, --runs pairs, the first of a
@@ -39,13 +41,16 @@ from bench.server import redis_server, serve, wait_for_the_next_code  # noqa: E4
 @contextlib.contextmanager
 def worktree(commit: str, path: Path) -> Iterator[Path]:
     """The code of `commit` checked out at `path` (a detached git worktree), removed afterwards."""
+    # Prune first: the worktree of a run that was killed is registered still, its folder gone.
+    subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
     subprocess.run(
         ["git", "worktree", "add", "--detach", "--quiet", str(path), commit], cwd=ROOT, check=True
     )
     try:
         yield path
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=True)
+        # Not checked: a failure here must not hide the benchmark's own; prune tidies up later.
+        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=False)
 
 
 def main() -> None:
@@ -56,6 +61,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workload = prepare(args)
+    pages = workload.pages
     print(
         f"{args.base} (A) against this checkout (B): {args.runs} pairs of {args.seconds:.0f} s "
         f"runs per page at {args.concurrent} concurrent clients",
@@ -71,23 +77,27 @@ def main() -> None:
         sessions = {a: log_in_everyone(a, workload, args.concurrent)}
         wait_for_the_next_code()  # the same users log in to the second server
         sessions[b] = log_in_everyone(b, workload, args.concurrent)
-        width = max(len(page.label) for page in workload.pages)
-        print(f"{'page':{width}}  {'A rps':>7}  {'B rps':>7}  B/A (range)")
-        for page in workload.pages:
-            rps: dict[str, list[float]] = {a: [], b: []}
-            for server in (a, b):  # warm-up: the workers' caches, connections and templates
+        # Rounds over the pages, as bench/pages.py: each page's pairs spread over the run, and
+        # no session idles long enough to expire (SESSION_IDLE_MINUTES).
+        rps: dict[str, dict[str, list[float]]] = {page.label: {a: [], b: []} for page in pages}
+        for server in (a, b):  # warm-up: the workers' caches, connections and templates
+            for page in pages:
                 throughput(sessions[server][page.role], server + page.url, 2)
-            for number in range(args.runs):
+        for number in range(args.runs):
+            for page in pages:
                 for server in (a, b) if number % 2 == 0 else (b, a):
-                    rps[server].append(
+                    rps[page.label][server].append(
                         throughput(sessions[server][page.role], server + page.url, args.seconds)
                     )
-            ratios = [after / before for before, after in zip(rps[a], rps[b], strict=True)]
+        width = max(len(page.label) for page in pages)
+        print(f"{'page':{width}}  {'A rps':>7}  {'B rps':>7}  B/A (range)")
+        for page in pages:
+            before, after = rps[page.label][a], rps[page.label][b]
+            ratios = [new / old for old, new in zip(before, after, strict=True)]
             print(
-                f"{page.label:{width}}  {statistics.median(rps[a]):7.1f}  "
-                f"{statistics.median(rps[b]):7.1f}  {statistics.median(ratios):.3f} "
-                f"({min(ratios):.2f} to {max(ratios):.2f})",
-                flush=True,
+                f"{page.label:{width}}  {statistics.median(before):7.1f}  "
+                f"{statistics.median(after):7.1f}  {statistics.median(ratios):.3f} "
+                f"({min(ratios):.2f} to {max(ratios):.2f})"
             )
 
 
