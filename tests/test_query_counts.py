@@ -99,7 +99,7 @@ PAGES = {
     # ... and the same on the consultant's own caseload (the default)
     "own caseload": ("consultant_a", lambda person: reverse("clients:list"), 4),
     # session, user (with the team and unread notifications of the layout), the client with its
-    # five prefetched histories, access-log transaction (3), the policy settings (loaded once
+    # five prefetched histories, access-log insert, the policy settings (loaded once
     # by the view for the sections); the sections: due dates, plans (plans, agreements, plan
     # requirement), conversations (conversations, domain scores), trajecten, work (work
     # profile, placements), meetings (invitations, meetings)
