@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import functools
 import re
 from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.lookups import Exact
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from casework.rules import can_see_persons
@@ -97,37 +95,34 @@ def check_changeable(user: User, client: Client) -> None:
 
 
 def current_group_id(client: Client) -> int | None:
-    """The klantgroep of the client's open assignment (at most one, by constraint)."""
-    return (
-        ClientGroupAssignment.objects.filter(client=client, end_date__isnull=True)
-        .values_list("group_id", flat=True)
-        .first()
-    )
+    """The klantgroep of the client's open assignment, as the database has it now (the instance
+    may have been read before the assignment changed)."""
+    return Client.objects.values_list("current_group_id", flat=True).get(pk=client.pk)
 
 
-def _current_group() -> QuerySet[ClientGroupAssignment]:
-    """The client's open klantgroep assignment (at most one, by constraint)."""
-    return ClientGroupAssignment.objects.filter(client=OuterRef("pk"), end_date__isnull=True)
-
-
-def _latest_measurement() -> QuerySet[LadderMeasurement]:
-    return LadderMeasurement.objects.filter(client=OuterRef("pk")).order_by("-measured_on", "-id")
-
-
-@functools.cache
-def _current_status() -> dict[str, Subquery]:
-    """with_current_status's annotations, built once: each query that uses them resolves its own
-    copy. Building them was half of annotating every page of the caseload list (bench/pages.py)."""
-    return {
-        "current_group_name": Subquery(_current_group().values("group__name")[:1]),
-        "current_step": Subquery(_latest_measurement().values("step__number")[:1]),
-        "target_step": Subquery(_latest_measurement().values("target_step__number")[:1]),
-    }
+# with_current_status's annotations: the current status PostgreSQL keeps on the client
+# (Client.current_group), by the names the list, the API and the export show. A subquery by
+# primary key each, evaluated for the rows of the page only. Not joins (F("current_group__name")):
+# Django keeps an annotation's join in a paged list's count, which then reads the table instead of
+# the team index alone (8 instead of 2 ms for a team at 100,000 clients), and the page took 18 ms
+# instead of 15 in process (the whole team's list 26 instead of 15). Built once: each query
+# resolves a copy.
+CURRENT_STATUS = {
+    "current_group_name": Subquery(
+        ClientGroup.objects.filter(pk=OuterRef("current_group_id")).values("name")
+    ),
+    "current_step": Subquery(
+        LadderStep.objects.filter(pk=OuterRef("current_ladder_step_id")).values("number")
+    ),
+    "target_step": Subquery(
+        LadderStep.objects.filter(pk=OuterRef("current_target_step_id")).values("number")
+    ),
+}
 
 
 def with_current_status(queryset: QuerySet[_C]) -> QuerySet[WithAnnotations[_C]]:
-    """Annotate the current klantgroep and ladder step, derived from the histories in SQL."""
-    return queryset.annotate(**_current_status())
+    """Annotate the current klantgroep and ladder step."""
+    return queryset.annotate(**CURRENT_STATUS)
 
 
 def filter_caseload(
@@ -139,10 +134,9 @@ def filter_caseload(
 ) -> QuerySet[_C]:
     """Narrow a caseload to a current klantgroep, a current ladder step and a consultant."""
     if group is not None:
-        queryset = queryset.filter(Exists(_current_group().filter(group=group)))
+        queryset = queryset.filter(current_group=group)
     if step is not None:
-        current_step = Subquery(_latest_measurement().values("step_id")[:1])
-        queryset = queryset.filter(Exact(current_step, step.pk))
+        queryset = queryset.filter(current_ladder_step=step)
     if consultant is not None:
         queryset = queryset.filter(consultants=consultant)
     return queryset

@@ -42,7 +42,12 @@ class ClientSerializer(serializers.ModelSerializer[Client]):
         allow_null=True,
         help_text="Current step on the participation ladder (participatieladder).",
     )
-    target_ladder_step = serializers.IntegerField(read_only=True, allow_null=True)
+    target_ladder_step = serializers.IntegerField(
+        source="target_step",
+        read_only=True,
+        allow_null=True,
+        help_text="Target step on the participation ladder agreed at the current step.",
+    )
     on_benefit = serializers.BooleanField(
         read_only=True, help_text="Whether the client has an open benefit period (uitkering)."
     )

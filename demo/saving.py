@@ -142,7 +142,6 @@ def save_people(
     """Insert one chunk of clients, with the ids taken for them, and everything that hangs from
     them."""
     counts: Counter[str] = Counter()
-    counts["clients"] = _clients(people, client_ids).write()
     talks = [
         (client_id, talk)
         for person, client_id in zip(people, client_ids, strict=True)
@@ -153,6 +152,11 @@ def save_people(
     counts.update(_conversations(talks, refs))
     counts.update(_histories(people, client_ids, refs))
     counts.update(_plans(people, client_ids))
+    # The clients after their histories (the keys are checked at the end): a client row takes its
+    # current klantgroep and ladder step from its histories as it is written (migration 0010 of
+    # clients), and a history written before its client has no row to update. The other way
+    # round, every client was written twice more (seeding took 33 s longer at 100,000 clients).
+    counts["clients"] = _clients(people, client_ids).write()
     return counts
 
 

@@ -31,13 +31,13 @@ def candidates_for_vacancy(
     the higher ladder step, then the longer time on benefit."""
     interests = WorkProfile.sectors.through.objects.filter(workprofile__client=OuterRef("pk"))
     running_placement = Placement.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
-    # on_benefit joins the open benefit period and the open klantgroep assignment, at most one
-    # row each per client, so the list never repeats a client; so does the one-to-one profile.
+    # on_benefit joins the open benefit period, at most one row per client, so the list never
+    # repeats a client; neither does the one-to-one profile.
     clients = (
         with_current_status(on_benefit(clients_for_user(user)))
         # In Q objects: the annotations and joined relations are unknown to django-stubs.
         .filter(
-            Q(current_group__group__offered_vacancies=True),
+            Q(current_group__offered_vacancies=True),
             Q(current_step__gte=min_step),
             work_profile__hours_per_week__gte=vacancy.hours_per_week,
         )

@@ -25,9 +25,13 @@ from clients.privacy.sections import Section, sections_of_other_apps, text
 # The document is for a resident of a Dutch municipality, whatever the language of the employee
 # who prints it.
 LANGUAGE = "nl"
-# Client fields the section shows otherwise (the number), or that mean nothing to the client (the
-# look-up hash of the BSN, clients.bsn.bsn_digest, and the words of the name search).
-PERSON_SKIPPED = {"id", "bsn_hash", "name_search"}
+# Client fields the document shows otherwise (the number; the current klantgroep and ladder step,
+# the newest rows of their own sections), or that mean nothing to the client (the look-up hash of
+# the BSN, clients.bsn.bsn_digest, and the words of the name search).
+PERSON_SKIPPED = {
+    *("id", "current_group", "current_ladder_step", "current_target_step"),
+    *("bsn_hash", "name_search"),
+}
 # Conversation fields the table shows in columns of their own, or that say nothing to the client.
 CONVERSATION_COLUMNS = {"id", "client", "kind", "status", "held_on", "consultant"}
 

@@ -178,7 +178,7 @@ def last_activity() -> Greatest:
 
 def on_benefit(clients: QuerySet[Client]) -> QuerySet[Client]:
     """Only the clients with an open benefit period (nothing is due for anyone else), joined to
-    that period (`open_benefit`) and to their open klantgroep assignment (`current_group`, a LEFT
+    that period (`open_benefit`) and to their open klantgroep assignment (`open_assignment`, a LEFT
     JOIN: a client may have none). Each is at most one row per client (the partial unique
     indexes one_open_benefit and one_current_group), so the joins never repeat a client; they
     replace a correlated subquery per client and value with one index lookup."""
@@ -186,7 +186,7 @@ def on_benefit(clients: QuerySet[Client]) -> QuerySet[Client]:
         open_benefit=FilteredRelation(
             "benefit_periods", condition=Q(benefit_periods__end_date__isnull=True)
         ),
-        current_group=FilteredRelation(
+        open_assignment=FilteredRelation(
             "group_assignments", condition=Q(group_assignments__end_date__isnull=True)
         ),
     ).filter(open_benefit__isnull=False)
@@ -240,9 +240,9 @@ def due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
 
 def _build_due_date_expressions(policy: PolicySettings) -> dict[str, Any]:
     benefit_start = F("open_benefit__start_date")
-    group_start = F("current_group__start_date")
-    per_year = F("current_group__group__progress_conversations_per_year")
-    review_months = F("current_group__group__legal_review_interval_months")
+    group_start = F("open_assignment__start_date")
+    per_year = F("open_assignment__group__progress_conversations_per_year")
+    review_months = F("open_assignment__group__legal_review_interval_months")
     has_ambition = Exists(
         Conversation.objects.filter(
             client=OuterRef("pk"),

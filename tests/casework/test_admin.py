@@ -14,7 +14,9 @@ from casework.admin import ListEditableAdmin
 from casework.models import PolicySettings
 from casework.sudo import SUDO_AT
 from clients.models import ClientGroup
+from tests.casework.factories import UserFactory
 from tests.casework.sudo import confirm_sudo
+from tests.clients.factories import ClientGroupAssignmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +48,19 @@ def test_every_editable_cell_of_a_change_list_is_named(client, application_manag
     form = next(form for form in response.context["cl"].formset if form.instance == group)
     assert form["position"].field.widget.attrs["aria-label"] == f"Volgorde: {group}"
     assert f'aria-label="Actief: {group}"' in response.content.decode()
+
+
+def test_deleting_a_client_group_in_use_names_no_client(client, client_a):
+    """Nobody but a superuser may delete a klantgroep (they are deactivated instead). Its delete
+    page refuses one that clients are in, by their assignments, without naming a client
+    (Client.current_group is no reason the admin lists)."""
+    zorgen = ClientGroup.objects.get(code="zorgen")
+    ClientGroupAssignmentFactory(client=client_a, group=zorgen)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:clients_clientgroup_delete", args=[zorgen.pk]))
+    assert page.status_code == 200
+    assert page.context["protected"]
+    assert client_a.last_name not in page.content.decode()
 
 
 def test_clients_are_not_in_the_admin():

@@ -178,9 +178,10 @@ def test_filters(api_client, consultant_a, consultant_b, team_a, team_b):
 def test_the_list_shows_the_current_status(api_client, consultant_a, team_a):
     make_clients(team_a)
     rows = with_token(api_client, consultant_a).get(CLIENTS).json()["results"]
-    assert [(r["current_group"], r["current_ladder_step"], r["on_benefit"]) for r in rows] == [
-        (ClientGroup.objects.get(code="groeien").name, 2, True),
-        (ClientGroup.objects.get(code="matchen").name, 4, False),
+    status = ("current_group", "current_ladder_step", "target_ladder_step", "on_benefit")
+    assert [tuple(row[name] for name in status) for row in rows] == [
+        (ClientGroup.objects.get(code="groeien").name, 2, 3, True),
+        (ClientGroup.objects.get(code="matchen").name, 4, 4, False),
     ]
 
 

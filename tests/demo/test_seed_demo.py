@@ -247,6 +247,29 @@ def test_every_client_has_one_open_group_and_a_gapless_group_history():
             assert earlier.end_date == later.start_date - datetime.timedelta(days=1)
 
 
+def test_each_clients_stored_status_is_that_of_its_histories():
+    """The clients are loaded after their histories (demo.saving): each computes its current
+    klantgroep and ladder step from them as it is written (Client.current_group)."""
+    seed()
+    open_groups = dict(
+        ClientGroupAssignment.objects.filter(end_date__isnull=True).values_list(
+            "client_id", "group_id"
+        )
+    )
+    newest: dict[int, tuple[int, int]] = {}
+    for client_id, step, target in LadderMeasurement.objects.order_by(
+        "client_id", "measured_on", "id"
+    ).values_list("client_id", "step_id", "target_step_id"):
+        newest[client_id] = (step, target)
+    stored = Client.objects.values_list(
+        "pk", "current_group_id", "current_ladder_step_id", "current_target_step_id"
+    )
+    assert open_groups and newest
+    assert {pk: (group, (step, target)) for pk, group, step, target in stored} == {
+        pk: (open_groups.get(pk), newest.get(pk, (None, None))) for pk, *_ in stored
+    }
+
+
 def test_histories_are_plausible():
     seed()
 

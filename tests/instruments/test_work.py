@@ -2,12 +2,11 @@
 the benefit with reason "work") and ending a placement, with the derived durability in words."""
 
 import datetime
-import threading
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +19,7 @@ from instruments import placements
 from instruments.models import ContractType, Placement, Sector, WorkProfile
 from tests.casework.factories import UserFactory
 from tests.clients.factories import BenefitPeriodFactory, ClientFactory
+from tests.database import second_writer_waits
 from tests.instruments.factories import (
     EmployerFactory,
     PlacementFactory,
@@ -212,29 +212,14 @@ def test_two_saves_of_a_new_profile_at_once_do_not_collide(team_a, consultant_a)
     """The second save waits for the first one's lock on the client, then updates its profile
     instead of inserting a second one (an IntegrityError on the one-to-one)."""
     client_a = ClientFactory(team=team_a)
-    errors = []
-
-    def save_in_another_request():
-        try:
-            placements.save_work_profile(
-                client=client_a, sectors=[], hours_per_week=36, updated_by=consultant_a
-            )
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=save_in_another_request)
-    with transaction.atomic():
-        placements.save_work_profile(
+    second_writer_waits(
+        lambda: placements.save_work_profile(
             client=client_a, sectors=[], hours_per_week=20, updated_by=consultant_a
-        )
-        other.start()
-        other.join(timeout=1)
-        assert other.is_alive()  # waiting for the lock on the client
-    other.join(timeout=30)
-    assert not other.is_alive()
-    assert errors == []
+        ),
+        lambda: placements.save_work_profile(
+            client=client_a, sectors=[], hours_per_week=36, updated_by=consultant_a
+        ),
+    )
     assert WorkProfile.objects.get(client=client_a).hours_per_week == 36
 
 
