@@ -106,16 +106,16 @@ def current_group_id(client: Client) -> int | None:
 # Django keeps an annotation's join in a paged list's count, which then reads the table instead of
 # the team index alone (8 instead of 2 ms for a team at 100,000 clients), and the page took 18 ms
 # instead of 15 in process (the whole team's list 26 instead of 15). Built once: each query
-# resolves a copy.
+# resolves a copy. Unordered: one row by its key (the models' ordering was a sort per row).
 CURRENT_STATUS = {
     "current_group_name": Subquery(
-        ClientGroup.objects.filter(pk=OuterRef("current_group_id")).values("name")
+        ClientGroup.objects.filter(pk=OuterRef("current_group_id")).order_by().values("name")
     ),
     "current_step": Subquery(
-        LadderStep.objects.filter(pk=OuterRef("current_ladder_step_id")).values("number")
+        LadderStep.objects.filter(pk=OuterRef("current_ladder_step_id")).order_by().values("number")
     ),
     "target_step": Subquery(
-        LadderStep.objects.filter(pk=OuterRef("current_target_step_id")).values("number")
+        LadderStep.objects.filter(pk=OuterRef("current_target_step_id")).order_by().values("number")
     ),
 }
 

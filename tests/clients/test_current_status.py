@@ -39,6 +39,10 @@ def measure(client: Client, day: datetime.date, number: int) -> LadderMeasuremen
 
 
 def test_a_client_without_history_has_no_current_status():
+    """Not another client's: the histories are read by the client's own id."""
+    other = ClientFactory()
+    measure(other, datetime.date(2024, 1, 1), 3)
+    ClientGroupAssignmentFactory(client=other, group=group("matchen"))
     assert status(ClientFactory()) == (None, None, None)
 
 

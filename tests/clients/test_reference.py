@@ -37,7 +37,7 @@ def test_the_lists_are_read_once(client, consultant_a):
     client.force_login(consultant_a)
     first, second = list_queries(client), list_queries(client)
     # The klantgroepen, the ladder steps and the team's consultants: once. (The list's own query
-    # joins the first two, for its clients' current klantgroep and step.)
+    # reads the first two too, for its rows' current klantgroep and step; this team has none.)
     assert len(second) == len(first) - 3
     for table in ("clients_clientgroup", "clients_ladderstep"):
         assert any(f'FROM "{table}"' in sql for sql in first)
