@@ -10,10 +10,12 @@ Run against a database seeded at scale, for example:
 
 For the last quarter that has ended it times, over `--runs` runs, computing every indicator of
 the monitor (the quarter, the previous one, the same quarter last year and the eight quarters of
-the charts: report.collect), then rendering the PDF, the CSV and the XLSX once, and prints the
-medians, the number of queries of one collect and this process's peak memory. Nothing is written.
+the charts: report.collect, on MONITOR_DATABASE_CONNECTIONS connections at once), then rendering
+the PDF, the CSV and the XLSX once, and prints the medians, the number of queries of one collect
+(on all its connections) and this process's peak memory. Nothing is written.
 
---indicators also times each indicator over all the periods of the monitor (the slowest first).
+--indicators also times each indicator over all the periods of the monitor (the slowest first),
+one after another on one connection.
 
 --worker then starts a real worker (`celery -A casework worker --pool solo`, with the filesystem
 broker in a temporary directory), asks it `--runs` times to build the monitor of the quarter as
@@ -26,6 +28,7 @@ the application would.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
@@ -34,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +74,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.backends.base.base import BaseDatabaseWrapper  # noqa: E402
+from django.db.backends.signals import connection_created  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -100,9 +106,34 @@ def row(step: str, value: str) -> None:
     print(f"{step:<44}{value:>12}")
 
 
+@contextlib.contextmanager
+def counting_queries() -> Iterator[list[None]]:
+    """A list with an item per query run meanwhile, on this thread's connection and on every
+    connection opened meanwhile (collect's helpers, monitoring.snapshot)."""
+    queries: list[None] = []
+
+    def count(
+        execute: Callable[..., object], sql: str, params: object, many: bool, context: object
+    ) -> object:
+        queries.append(None)
+        return execute(sql, params, many, context)
+
+    def on_new_connection(
+        sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+    ) -> None:
+        connection.execute_wrappers.append(count)
+
+    connection_created.connect(on_new_connection)
+    try:
+        with connection.execute_wrapper(count):
+            yield queries
+    finally:
+        connection_created.disconnect(on_new_connection)
+
+
 def time_collect(quarter: Period, runs: int) -> None:
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
+    with counting_queries() as queries:
         monitor = report.collect(quarter, made_at=timezone.now())
     collect_times = [seconds(started)]
     for _run in range(runs - 1):
@@ -129,7 +160,8 @@ def time_collect(quarter: Period, runs: int) -> None:
 
 
 def time_indicators(quarter: Period) -> None:
-    """Each indicator over the monitor's periods, in one batch as collect computes them."""
+    """Each indicator over the monitor's periods, in one batch as collect computes them, but one
+    after another on this connection."""
     compared = [quarter, quarter.previous(), quarter.a_year_earlier()]
     periods = list(dict.fromkeys([*compared, *trend_quarters(quarter)]))
     timings = []
@@ -140,7 +172,7 @@ def time_indicators(quarter: Period) -> None:
                 for period in periods:
                     indicator.compute(period, Scope())
             timings.append((seconds(started), len(queries), indicator.code))
-    print(f"\nslowest indicators over {len(periods)} periods (one batch, as collect):")
+    print(f"\nslowest indicators over {len(periods)} periods (one batch, one connection):")
     row("indicator", "s (queries)")
     for spent, count, code in sorted(timings, reverse=True)[:SLOWEST_SHOWN]:
         row(f"  {code}", f"{spent:.2f} ({count})")

@@ -333,6 +333,11 @@ SPECTACULAR_SETTINGS = {
 # Aggregates shown to policy staff hide cells with fewer people than this (privacy).
 SMALL_CELL_THRESHOLD = env.int("SMALL_CELL_THRESHOLD", default=5)
 
+# How many database connections compute the monitor's figures at once, in one snapshot
+# (monitoring.snapshot): PostgreSQL runs a query on one core, so its number of cores is a good
+# value. 1: one connection, one query after another.
+MONITOR_DATABASE_CONNECTIONS = env.int("MONITOR_DATABASE_CONNECTIONS", default=2)
+
 # Largest client-import file accepted by the upload page, in bytes.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -42,6 +43,7 @@ from monitoring.indicators.base import (
 )
 from monitoring.models import Target
 from monitoring.periods import Period, PeriodKind
+from monitoring.snapshot import consistent_view, run_all
 
 # Presentation, not policy: how many changes and missed targets the one-page summary names.
 SUMMARY_CHANGES = 5
@@ -251,14 +253,15 @@ def _chart(
 
 def collect(period: Period, *, made_at: datetime.datetime) -> Monitor:
     """Compute every indicator for the period, the previous period and (quarters) the same
-    quarter a year earlier, with the targets of the period's year. Each indicator's value per
-    period is computed once (a quarter can be both the period and a point of the chart), and
-    the reads indicators share are made once (shared_reads)."""
-    with shared_reads():
-        return _collect(period, made_at=made_at)
+    quarter a year earlier, with the targets of the period's year. All of it from one consistent
+    view of the data, the figures on several database connections at once (monitoring.snapshot).
+    Each indicator's value per period is computed once (a quarter can be both the period and a
+    point of the chart), and the reads indicators share are made once (shared_reads)."""
+    with consistent_view() as snapshot, shared_reads():
+        return _collect(period, made_at=made_at, snapshot=snapshot)
 
 
-def _collect(period: Period, *, made_at: datetime.datetime) -> Monitor:
+def _collect(period: Period, *, made_at: datetime.datetime, snapshot: str | None) -> Monitor:
     threshold = settings.SMALL_CELL_THRESHOLD
     previous = period.previous()
     year_earlier = period.a_year_earlier() if period.kind == PeriodKind.QUARTER else None
@@ -266,16 +269,21 @@ def _collect(period: Period, *, made_at: datetime.datetime) -> Monitor:
     targets = dict(Target.objects.filter(year=target_year).values_list("indicator", "value"))
     scope = Scope()  # the whole municipality
 
-    results: dict[Theme, list[Result]] = {theme: [] for theme in Theme}
-    computed: dict[tuple[str, Period], Figure] = {}
+    quarters = trend_quarters(period)
+    periods = list(dict.fromkeys([period, previous, *filter(None, [year_earlier]), *quarters]))
+    indicators = ordered_indicators()
+    wanted = [(indicator, of) for indicator in indicators for of in periods]
+    figures = run_all(
+        [functools.partial(indicator.compute, of, scope) for indicator, of in wanted],
+        snapshot=snapshot,
+    )
+    computed = dict(zip([(indicator.code, of) for indicator, of in wanted], figures, strict=True))
 
     def figure(indicator: Indicator, of: Period) -> Figure:
-        if (indicator.code, of) not in computed:
-            computed[indicator.code, of] = indicator.compute(of, scope)
         return computed[indicator.code, of]
 
-    quarters = trend_quarters(period)
-    for indicator in ordered_indicators():
+    results: dict[Theme, list[Result]] = {theme: [] for theme in Theme}
+    for indicator in indicators:
         headline, rows = _lines(
             figure(indicator, period),
             figure(indicator, previous),

@@ -168,18 +168,6 @@ def _building(report_id: int) -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, report_id])
 
 
-@contextlib.contextmanager
-def _snapshot() -> Iterator[None]:
-    """One consistent view of the data for all figures of a monitor (REPEATABLE READ): a
-    benefit recorded while the monitor is built is in all of its figures or in none."""
-    outermost = not connection.in_atomic_block  # (inside a test's transaction it is not)
-    with transaction.atomic():
-        if outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        yield
-
-
 def build_report(*, report_id: int) -> None:
     """Build the monitor's files, unless it is done or another worker is building it. A monitor
     left "running" by a crashed worker is built again. Raises on failure (see record_failure)."""
@@ -195,8 +183,7 @@ def build_report(*, report_id: int) -> None:
         )
         # The council reads Dutch, whoever asked for the monitor and in whichever language.
         with override(settings.LANGUAGE_CODE):
-            with _snapshot():
-                monitor = report.collect(row.period, made_at=timezone.now())
+            monitor = report.collect(row.period, made_at=timezone.now())
             files = report.render(monitor)
         finished = timezone.now()
         Report.objects.filter(pk=report_id).update(

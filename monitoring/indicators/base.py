@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import dataclasses
 import enum
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from decimal import Decimal
 from typing import TypeVar
@@ -249,16 +250,27 @@ def share(part: int, whole: int) -> Decimal | None:
 
 _T = TypeVar("_T")
 
+
+@dataclasses.dataclass
+class _SharedReads:
+    """The reads made in one batch, by key; each key's lock lets one thread make its read while
+    others that need it wait (monitoring.snapshot.run_all computes a batch on several threads)."""
+
+    values: dict[Hashable, object] = dataclasses.field(default_factory=dict)
+    locks: dict[Hashable, threading.Lock] = dataclasses.field(default_factory=dict)
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)  # guards `locks`
+
+
 # Reads that several indicators share (the budget figures of a period), made once per batch of
 # computations: the dashboard and the monitor compute every indicator inside shared_reads().
-_shared: contextvars.ContextVar[dict[Hashable, object] | None] = contextvars.ContextVar(
+_shared: contextvars.ContextVar[_SharedReads | None] = contextvars.ContextVar(
     "indicator_shared_reads", default=None
 )
 
 
 @contextlib.contextmanager
 def shared_reads() -> Iterator[None]:
-    token = _shared.set({})
+    token = _shared.set(_SharedReads())
     try:
         yield
     finally:
@@ -266,10 +278,14 @@ def shared_reads() -> Iterator[None]:
 
 
 def shared(key: Hashable, read: Callable[[], _T]) -> _T:
-    """read(), made once per key inside shared_reads(); every time outside it."""
-    memo = _shared.get()
-    if memo is None:
+    """read(), made once per key inside shared_reads(), whichever thread of the batch asks first;
+    every time outside it. A read must not ask for its own key: it would wait for itself."""
+    reads = _shared.get()
+    if reads is None:
         return read()
-    if key not in memo:
-        memo[key] = read()
-    return memo[key]  # type: ignore[return-value]
+    with reads.lock:
+        key_lock = reads.locks.setdefault(key, threading.Lock())
+    with key_lock:
+        if key not in reads.values:
+            reads.values[key] = read()
+    return reads.values[key]  # type: ignore[return-value]
