@@ -76,7 +76,6 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.backends.base.base import BaseDatabaseWrapper  # noqa: E402
 from django.db.backends.signals import connection_created  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.server import stop  # noqa: E402
@@ -168,7 +167,7 @@ def time_indicators(quarter: Period) -> None:
     with shared_reads():
         for indicator in ordered_indicators():
             started = time.perf_counter()
-            with CaptureQueriesContext(connection) as queries:
+            with counting_queries() as queries:
                 for period in periods:
                     indicator.compute(period, Scope())
             timings.append((seconds(started), len(queries), indicator.code))
