@@ -307,7 +307,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=25),
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "casework.api.ordering.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "casework.api.exceptions.exception_handler",
 }

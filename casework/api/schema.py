@@ -73,6 +73,7 @@ def ordering(fields: str, default: str) -> OpenApiParameter:
         str,
         description=(
             f"Sort by {fields}; a leading '-' sorts descending, a comma separates several. "
+            "Rows that are equal on them follow their id, in the direction of the first field. "
             f"Default: {default}."
         ),
     )

@@ -464,7 +464,7 @@ def test_placement_ordering(api_client, consultant_a, team_a):
     api = as_user(api_client, consultant_a)
     # Newest first; on the same start date the newest row first.
     assert ids(api.get(PLACEMENTS)) == [recent.pk, back.pk, durable.pk]
-    assert ids(api.get(PLACEMENTS, {"ordering": "start_date,id"})) == [
+    assert ids(api.get(PLACEMENTS, {"ordering": "start_date"})) == [
         durable.pk,
         back.pk,
         recent.pk,

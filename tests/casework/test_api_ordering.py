@@ -1,0 +1,44 @@
+"""casework.api.ordering.OrderingFilter: a list sorted on a field many rows share still has one
+order, so its pages neither repeat nor skip a row."""
+
+import datetime
+
+import pytest
+
+from instruments.models import Placement
+from tests.api import as_user
+from tests.clients.factories import ClientFactory
+from tests.instruments.factories import PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+PLACEMENTS = "/api/v1/placements/"
+
+
+def all_pages(api, ordering):
+    rows, page = [], 1
+    while page:
+        body = api.get(PLACEMENTS, {"ordering": ordering, "page_size": 7, "page": page}).json()
+        rows += [row["id"] for row in body["results"]]
+        page = page + 1 if body["next"] else None
+    return rows
+
+
+def test_rows_equal_on_the_sort_field_follow_their_id_across_the_pages(
+    api_client, consultant_a, team_a
+):
+    same_day = datetime.date(2025, 3, 3)
+    placements = [
+        PlacementFactory(client=ClientFactory(team=team_a), start_date=same_day) for _ in range(30)
+    ]
+    # Rewritten rows move to the end of the table, so the rows lie out of id order on disk.
+    for placement in placements[1::2] + placements[-2::-2]:
+        Placement.objects.filter(pk=placement.pk).update(hours_per_week=20)
+    by_id = sorted(placement.pk for placement in placements)
+    api = as_user(api_client, consultant_a)
+    assert all_pages(api, "start_date") == by_id
+    assert all_pages(api, "-start_date") == by_id[::-1]
+    # A second field equal on every row too: the id still decides.
+    assert all_pages(api, "-start_date,hours_per_week") == by_id[::-1]
+    # The views' own orderings, which end with the id, are left as they are.
+    assert all_pages(api, "") == by_id[::-1]
