@@ -44,7 +44,7 @@ class _ClientFacts:
         """The latest benefit period up to the day: its start and its end (or the day)."""
         period = (
             BenefitPeriod.objects.filter(client=self.client, start_date__lte=self.on)
-            .order_by("-start_date")
+            .order_by("-start_date", "-id")
             .first()
         )
         if period is None:

@@ -230,7 +230,7 @@ class BenefitPeriod(models.Model):
     )
 
     class Meta:
-        ordering = ["-start_date"]
+        ordering = ["-start_date", "-id"]
         verbose_name = _("benefit period")
         verbose_name_plural = _("benefit periods")
         constraints = [

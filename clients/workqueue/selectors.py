@@ -45,6 +45,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DateField,
@@ -62,7 +63,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
 from casework.selectors import team_consultants
 from clients.models import (
@@ -389,8 +390,9 @@ def _item_branches(
 ) -> list[QuerySet[Any, Mapping[str, Any]]]:
     """One query per kind of the items of every client on benefit whose due date (`due`) is
     within `bounds(kind)`, as rows of item_client, item_first_name, item_surname_prefix,
-    item_last_name, item_kind, item_due and item_detail (an agreement's description); each
-    computes only its own due date. For _item_union, which narrows them to some clients."""
+    item_last_name, item_kind, item_due, item_detail (an agreement's description) and
+    item_agreement (an agreement's id, null for the other kinds); each computes only its own due
+    date. For _item_union, which narrows them to some clients."""
     dues = due_date_expressions(policy)
     branches: list[QuerySet[Any, Mapping[str, Any]]] = [
         _every_client_on_benefit()
@@ -405,6 +407,8 @@ def _item_branches(
             item_kind=Value(kind.value),
             item_due=F("due"),
             item_detail=Value(""),
+            # Typed: a UNION of untyped NULLs would make the column text.
+            item_agreement=Cast(Value(None), BigIntegerField()),
         )
         for kind in CLIENT_KINDS
     ]
@@ -422,6 +426,7 @@ def _item_branches(
             item_kind=Value(QueueItemKind.AGREEMENT.value),
             item_due=F("due"),
             item_detail=F("description"),
+            item_agreement=F("pk"),
         )
     )
     return [*branches, agreements]
@@ -431,12 +436,21 @@ def _item_union(
     clients: QuerySet[Client], branches: list[QuerySet[Any, Mapping[str, Any]]]
 ) -> QuerySet[Any, Mapping[str, Any]]:
     """The items of these clients of _item_branches(), oldest due date first. One query: a
-    UNION ALL of the branches, so it pages in the database."""
+    UNION ALL of the branches, so it pages in the database. A client has one item of each kind
+    but several agreements, which may fall due on one day: the agreement's id orders those, so
+    that no page repeats or skips one."""
     *client_branches, agreements = branches
     first, *others = (_of_clients(branch, clients) for branch in client_branches)
     return first.union(
         *others, agreements.filter(plan__client__in=clients.values("pk")), all=True
-    ).order_by("item_due", "item_last_name", "item_first_name", "item_client", "item_kind")
+    ).order_by(
+        "item_due",
+        "item_last_name",
+        "item_first_name",
+        "item_client",
+        "item_kind",
+        "item_agreement",
+    )
 
 
 # The item queries of queue_items for every client on benefit, for the last window and policy

@@ -430,8 +430,14 @@ def test_group_assignment_ordering(api_client, consultant_a, group_assignments):
 
 
 def test_the_dossier_shows_the_same_rows(api_client, consultant_a, client_a):
-    """The nested histories of /api/v1/clients/{id}/ and the flat resources agree."""
-    BenefitPeriodFactory(client=client_a)
+    """The nested histories of /api/v1/clients/{id}/ and the flat resources agree, also in the
+    order of periods that start on one day (written in descending id order, so that the rows lie
+    on disk the other way)."""
+    day = datetime.date(2024, 3, 1)
+    BenefitPeriodFactory(
+        pk=10**6, client=client_a, start_date=day, end_date=day, end_reason=OutflowReason.WORK
+    )
+    BenefitPeriodFactory(pk=10**6 - 1, client=client_a, start_date=day)
     ClientGroupAssignmentFactory(client=client_a)
     LadderMeasurementFactory(client=client_a)
     api = as_user(api_client, consultant_a)

@@ -279,6 +279,24 @@ def test_overdue_and_due_soon_items_oldest_first_with_agreements_of_the_current_
     ]
 
 
+def test_agreements_due_on_one_day_follow_their_id_on_every_page():
+    client = on_benefit(group_code="faciliteren")
+    plan = PlanFactory(client=client, drawn_up_on=datetime.date(2025, 1, 1))
+    # Written in descending id order, so the rows lie on disk (and in any index) the other way.
+    same_day = [
+        AgreementFactory(pk=10**6 - n, plan=plan, due_date=datetime.date(2025, 5, 1))
+        for n in range(12)
+    ]
+    rows = queue_items(Client.objects.all(), window=window(), policy=PolicySettings.load())
+    agreements = [row["item_agreement"] for row in rows if row["item_kind"] == "agreement"]
+    assert agreements == sorted(agreement.pk for agreement in same_day)
+    # Paged in the database, as the work queue page does: each agreement on one page only.
+    paged = [
+        row["item_agreement"] for start in range(0, len(rows), 5) for row in rows[start : start + 5]
+    ]
+    assert paged == [row["item_agreement"] for row in rows]
+
+
 def test_the_counts_match_the_items():
     client = on_benefit(group_code="faciliteren")
     plan = PlanFactory(client=client, drawn_up_on=datetime.date(2025, 1, 1))
