@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from instruments.models import Placement
-from tests.api import as_user
+from tests.api import as_user, ids
 from tests.clients.factories import ClientFactory
 from tests.instruments.factories import PlacementFactory
 
@@ -18,9 +18,9 @@ PLACEMENTS = "/api/v1/placements/"
 def all_pages(api, ordering):
     rows, page = [], 1
     while page:
-        body = api.get(PLACEMENTS, {"ordering": ordering, "page_size": 7, "page": page}).json()
-        rows += [row["id"] for row in body["results"]]
-        page = page + 1 if body["next"] else None
+        response = api.get(PLACEMENTS, {"ordering": ordering, "page_size": 7, "page": page})
+        rows += ids(response)
+        page = page + 1 if response.json()["next"] else None
     return rows
 
 

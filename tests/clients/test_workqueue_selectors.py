@@ -287,14 +287,21 @@ def test_agreements_due_on_one_day_follow_their_id_on_every_page():
         AgreementFactory(pk=10**6 - n, plan=plan, due_date=datetime.date(2025, 5, 1))
         for n in range(12)
     ]
-    rows = queue_items(Client.objects.all(), window=window(), policy=PolicySettings.load())
-    agreements = [row["item_agreement"] for row in rows if row["item_kind"] == "agreement"]
+
+    def rows():
+        return queue_items(Client.objects.all(), window=window(), policy=PolicySettings.load())
+
+    listed = [row["item_agreement"] for row in rows()]
+    agreements = [row["item_agreement"] for row in rows() if row["item_kind"] == "agreement"]
     assert agreements == sorted(agreement.pk for agreement in same_day)
-    # Paged in the database, as the work queue page does: each agreement on one page only.
+    # Paged in the database (a query per page), as the work queue page does: each agreement on
+    # one page only.
     paged = [
-        row["item_agreement"] for start in range(0, len(rows), 5) for row in rows[start : start + 5]
+        row["item_agreement"]
+        for start in range(0, len(listed), 5)
+        for row in rows()[start : start + 5]
     ]
-    assert paged == [row["item_agreement"] for row in rows]
+    assert paged == listed
 
 
 def test_the_counts_match_the_items():
